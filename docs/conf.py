@@ -1,0 +1,203 @@
+"""Sphinx configuration for the autodiff-cookbook site.
+
+Every page is a MyST text notebook executed by MyST-NB during the build, so the
+HTML always shows outputs computed by the build that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import shutil
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+
+project = "autodiff-cookbook"
+author = "The autodiff-cookbook developers"
+copyright = "2026, The autodiff-cookbook developers"
+release = importlib.metadata.version("autodiff-cookbook")
+version = release
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "sphinx_copybutton",
+]
+
+exclude_patterns = [
+    "_build",
+    "_inventories",
+    "Thumbs.db",
+    ".DS_Store",
+    "**.ipynb_checkpoints",
+]
+root_doc = "index"
+# reStructuredText first, so that autosummary writes its API stubs as .rst.
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+nitpicky = True
+# Every entry says why the reference cannot resolve.
+nitpick_ignore: list[tuple[str, str]] = []
+
+# -- MyST and MyST-NB ---------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+# Pages are executed through jupyter-cache, keyed on the cell sources *and* on
+# a hash of the package source (see `_package_source_hash` below): an unchanged
+# page reuses its outputs, a changed page or a changed package re-executes.
+nb_execution_mode = "cache"
+# A failing cell fails the build, naming the page and the cell. MyST-NB's own
+# `nb_execution_raise_on_error = True` would stop at the first failure, and under
+# parallel reading (-j) Sphinx discards the warning that names the cell, leaving
+# only the page's path. So each failure is logged as a warning with the cell and
+# its traceback, and `_fail_on_execution_errors` below fails the build after
+# reading, listing every failed page, even without -W.
+nb_execution_raise_on_error = False
+nb_execution_show_tb = True
+nb_execution_timeout = 300
+nb_execution_allow_errors = False
+# Anything a cell prints to stderr (a warning, a stray traceback) fails the build under -W.
+nb_output_stderr = "warn"
+nb_merge_streams = True
+
+# The notebook kernels inherit this process's environment.
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+
+def _package_source_hash() -> str:
+    """Hash the package source, so that changing it re-executes every page."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "autodiff_cookbook").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+autodiff_cookbook_source_hash = _package_source_hash()
+_jupyter_cache_root = DOCS / "_build" / ".jupyter_cache"
+nb_execution_cache_path = str(_jupyter_cache_root / autodiff_cookbook_source_hash[:16])
+# Caches of earlier package versions can never be hit again: remove them.
+if _jupyter_cache_root.is_dir():
+    for _old in _jupyter_cache_root.iterdir():
+        if _old.name != autodiff_cookbook_source_hash[:16]:
+            shutil.rmtree(_old, ignore_errors=True)
+
+
+# -- API documentation --------------------------------------------------------
+autosummary_generate = True
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+
+# Offline inventories first (the build must work without a network; see
+# _inventories/make_inventories.py), the published ones as a fallback.
+intersphinx_mapping = {
+    "python": (
+        "https://docs.python.org/3",
+        (str(DOCS / "_inventories" / "python.inv"), None),
+    ),
+    "numpy": (
+        "https://numpy.org/doc/stable",
+        (str(DOCS / "_inventories" / "numpy.inv"), None),
+    ),
+    "jax": (
+        "https://docs.jax.dev/en/latest",
+        (str(DOCS / "_inventories" / "jax.inv"), None),
+    ),
+}
+intersphinx_timeout = 10
+
+# -- HTML ---------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "autodiff-cookbook"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_last_updated_fmt = None
+html_theme_options = {
+    "repository_url": "https://github.com/autodiff-cookbook/autodiff-cookbook",
+    "repository_branch": "main",
+    "path_to_docs": "docs",
+    "use_repository_button": True,
+    "use_source_button": True,
+    "use_edit_page_button": False,
+    "use_issues_button": True,
+    "use_download_button": True,
+    "show_toc_level": 2,
+    "home_page_in_toc": True,
+}
+
+
+def _offline_mathjax() -> str | None:
+    """Locate the MathJax copy shipped by the ``sphinx-mathjax-offline`` wheel."""
+    try:
+        dist = importlib.metadata.distribution("sphinx-mathjax-offline")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for file in dist.files or ():
+        if file.name == "tex-chtml.js" and file.parent.name == "mathjax":
+            return str(Path(dist.locate_file(file)).parent.parent)
+    return None
+
+
+# Math renders without a CDN: the site is read and tested offline too.
+_mathjax_static = _offline_mathjax()
+if _mathjax_static is not None:
+    html_static_path.append(_mathjax_static)
+    mathjax_path = "mathjax/tex-chtml.js"
+
+
+# Objects whose runtime module differs from the name they are documented under.
+_TYPE_ALIASES = {
+    "jax.jaxlib._jax.Array": "jax.Array",
+    "jaxlib._jax.Array": "jax.Array",
+    "jaxlib.xla_extension.ArrayImpl": "jax.Array",
+}
+
+
+def _resolve_alias(app, env, node, contnode):  # type: ignore[no-untyped-def]
+    """Point references to JAX's private class paths at their public names."""
+    target = node.get("reftarget")
+    if node.get("refdomain") != "py" or target not in _TYPE_ALIASES:
+        return None
+    from sphinx.ext import intersphinx
+
+    node["reftarget"] = _TYPE_ALIASES[target]
+    return intersphinx.missing_reference(app, env, node, contnode)
+
+
+def _fail_on_execution_errors(app, env):  # type: ignore[no-untyped-def]
+    """Fail the build if any page's execution raised, naming every such page."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+    from sphinx.errors import ExtensionError
+
+    failed = []
+    for docname in sorted(env.found_docs):
+        data = NbMetadataCollector.get_exec_data(env, docname)
+        if data is not None and not data.get("succeeded", True):
+            failed.append(f"{env.doc2path(docname)}: {data.get('error') or 'error'}")
+    if failed:
+        pages = "\n  ".join(failed)
+        msg = (
+            f"Executing {len(failed)} page(s) failed:\n  {pages}\n"
+            "The warnings above show the failing cell and its traceback. Fix the cell, "
+            "or tag it `raises-exception` if the error is shown on purpose."
+        )
+        raise ExtensionError(msg)
+
+
+def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("env-check-consistency", _fail_on_execution_errors)
+    app.connect("missing-reference", _resolve_alias)
+    # A config value of kind "env": when the package source changes, Sphinx
+    # sees a changed configuration and re-reads (so re-executes) every page.
+    app.add_config_value("autodiff_cookbook_source_hash", "", "env", types=(str,))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
