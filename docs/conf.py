@@ -80,7 +80,11 @@ def _package_source_hash() -> str:
 
 
 autodiff_cookbook_source_hash = _package_source_hash()
-_jupyter_cache_root = DOCS / "_build" / ".jupyter_cache"
+# AUTODIFF_COOKBOOK_JUPYTER_CACHE lets concurrent builds (tests, several writers)
+# keep separate caches.
+_jupyter_cache_root = Path(
+    os.environ.get("AUTODIFF_COOKBOOK_JUPYTER_CACHE", DOCS / "_build" / ".jupyter_cache")
+)
 nb_execution_cache_path = str(_jupyter_cache_root / autodiff_cookbook_source_hash[:16])
 # Caches of earlier package versions can never be hit again: remove them.
 if _jupyter_cache_root.is_dir():
