@@ -1,3 +1,8 @@
+#!/usr/bin/env -S uv run --script
+# /// script
+# dependencies = ["nox>=2024.3.2"]
+# ///
+
 """Sessions for building, testing and benchmarking autodiff-cookbook.
 
 Run ``nox -l`` to list them; ``nox`` alone runs the default ones.
@@ -104,3 +109,7 @@ def bench(session: nox.Session) -> None:
         session.error("No benchmarks found in benchmarks/ (files named bench_*.py).")
     for script in scripts:
         session.run("python", str(script), *session.posargs)
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -69,6 +69,18 @@ nb_merge_streams = True
 # The notebook kernels inherit this process's environment.
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
+# Kernels read their IPython configuration from a profile made for the build:
+# errors shown on purpose print as one line (`TypeError: ...`) instead of a
+# traceback through the building machine's site-packages, and no history
+# database is written.
+_ipython_dir = DOCS / "_build" / ".ipython"
+(_ipython_dir / "profile_default").mkdir(parents=True, exist_ok=True)
+(_ipython_dir / "profile_default" / "ipython_kernel_config.py").write_text(
+    'c.InteractiveShell.xmode = "Minimal"\nc.HistoryManager.enabled = False\n',
+    encoding="utf-8",
+)
+os.environ["IPYTHONDIR"] = str(_ipython_dir)
+
 
 def _package_source_hash() -> str:
     """Hash the package source, so that changing it re-executes every page."""
@@ -83,7 +95,9 @@ autodiff_cookbook_source_hash = _package_source_hash()
 # AUTODIFF_COOKBOOK_JUPYTER_CACHE lets concurrent builds (tests, several writers)
 # keep separate caches.
 _jupyter_cache_root = Path(
-    os.environ.get("AUTODIFF_COOKBOOK_JUPYTER_CACHE", DOCS / "_build" / ".jupyter_cache")
+    os.environ.get(
+        "AUTODIFF_COOKBOOK_JUPYTER_CACHE", DOCS / "_build" / ".jupyter_cache"
+    )
 )
 nb_execution_cache_path = str(_jupyter_cache_root / autodiff_cookbook_source_hash[:16])
 # Caches of earlier package versions can never be hit again: remove them.
