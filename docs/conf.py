@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -83,11 +84,24 @@ os.environ["IPYTHONDIR"] = str(_ipython_dir)
 
 
 def _package_source_hash() -> str:
-    """Hash the package source, so that changing it re-executes every page."""
+    """Hash the source of the packages the pages import, as the kernels will import them.
+
+    A change to that source re-executes every page. The watched packages are
+    ``autodiff_cookbook`` unless ``AUTODIFF_COOKBOOK_WATCH`` names others
+    (comma-separated; the freshness tests use it).
+    """
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "src" / "autodiff_cookbook").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
+    for name in os.environ.get("AUTODIFF_COOKBOOK_WATCH", "autodiff_cookbook").split(
+        ","
+    ):
+        spec = importlib.util.find_spec(name.strip())
+        if spec is None or not spec.submodule_search_locations:
+            msg = f"Cannot find the package {name!r} whose source the pages import; install it."
+            raise RuntimeError(msg)
+        for location in spec.submodule_search_locations:
+            for path in sorted(Path(location).rglob("*.py")):
+                digest.update(path.relative_to(location).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -137,9 +151,12 @@ intersphinx_timeout = 10
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "autodiff-cookbook"
+html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_last_updated_fmt = None
+# An explicit default colour mode (the theme logs a console error without one).
+html_context = {"default_mode": "light"}
 html_theme_options = {
     "repository_url": "https://github.com/autodiff-cookbook/autodiff-cookbook",
     "repository_branch": "main",
@@ -212,7 +229,26 @@ def _fail_on_execution_errors(app, env):  # type: ignore[no-untyped-def]
         raise ExtensionError(msg)
 
 
+def _offer_notebook_download(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
+    """Let readers download each executed page as a Jupyter notebook (.ipynb).
+
+    MyST-NB writes the executed notebook of every page to ``jupyter_execute/``;
+    it is copied next to the page's source so that the theme's download menu
+    offers it beside the ``.md`` source.
+    """
+    if not context.get("sourcename", "").endswith((".md.txt", ".md")):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("html-page-context", _offer_notebook_download, priority=500)
     app.connect("env-check-consistency", _fail_on_execution_errors)
     app.connect("missing-reference", _resolve_alias)
     # A config value of kind "env": when the package source changes, Sphinx

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,14 +31,29 @@ def key() -> jax.Array:
     return jax.random.key(0)
 
 
-def build_site(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """Build the Sphinx site in ``source`` into ``out`` with the project's strict options."""
+def build_site(
+    source: Path, out: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Build the Sphinx site in ``source`` into ``out`` with the project's strict options.
+
+    ``env`` adds to (or overrides) this process's environment for the build.
+    """
     return subprocess.run(
         [sys.executable, "-m", "sphinx", *SPHINX_ARGS, str(source), str(out)],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
+
+
+def copy_docs_skeleton(target: Path) -> Path:
+    """Copy the build configuration of docs/ (no pages) into ``target``; return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DOCS / "conf.py", target / "conf.py")
+    shutil.copytree(DOCS / "_static", target / "_static")
+    shutil.copytree(DOCS / "_inventories", target / "_inventories")
+    return target
 
 
 @pytest.fixture(scope="session")

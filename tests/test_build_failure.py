@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import DOCS, build_site
+from .conftest import build_site, copy_docs_skeleton
 
 BROKEN_PAGE = """\
 ---
@@ -39,11 +38,7 @@ broken_page
 
 @pytest.mark.slow
 def test_build_fails_naming_page_and_cell(tmp_path: Path) -> None:
-    source = tmp_path / "docs"
-    source.mkdir()
-    shutil.copy(DOCS / "conf.py", source / "conf.py")
-    shutil.copytree(DOCS / "_static", source / "_static")
-    shutil.copytree(DOCS / "_inventories", source / "_inventories")
+    source = copy_docs_skeleton(tmp_path / "docs")
     (source / "index.md").write_text(INDEX, encoding="utf-8")
     (source / "broken_page.md").write_text(BROKEN_PAGE, encoding="utf-8")
 
