@@ -36,7 +36,13 @@ def _install(session: nox.Session, *groups: str, extras: str = "plots,graphs") -
 
 def _build_docs(session: nox.Session, *, clean: bool = False) -> None:
     if clean:
-        shutil.rmtree(DOCS / "_build", ignore_errors=True)
+        # Everything but JAX's compilation cache, which cannot go stale.
+        for path in (
+            HTML,
+            DOCS / "_build" / "jupyter_execute",
+            DOCS / "_build" / ".jupyter_cache",
+        ):
+            shutil.rmtree(path, ignore_errors=True)
         shutil.rmtree(DOCS / "generated", ignore_errors=True)
     session.run("sphinx-build", *SPHINX_ARGS, str(DOCS), str(HTML))
     session.log(f"Open {HTML / 'index.html'} in a browser to read the site.")
