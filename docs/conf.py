@@ -9,9 +9,14 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import json
 import os
 import shutil
 from pathlib import Path
+
+from myst_nb.sphinx_ import NbMetadataCollector
+from sphinx.errors import ExtensionError
+from sphinx.util.parallel import make_chunks
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -217,9 +222,6 @@ def _resolve_alias(app, env, node, contnode):  # type: ignore[no-untyped-def]
 
 def _fail_on_execution_errors(app, env):  # type: ignore[no-untyped-def]
     """Fail the build if any page's execution raised, naming every such page."""
-    from myst_nb.sphinx_ import NbMetadataCollector
-    from sphinx.errors import ExtensionError
-
     failed = []
     for docname in sorted(env.found_docs):
         data = NbMetadataCollector.get_exec_data(env, docname)
@@ -253,7 +255,69 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):  # 
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+# How long each page took to execute in the last build, to balance the next one.
+_PAGE_COSTS = DOCS / "_build" / "page-costs.json"
+
+
+def _is_notebook(path: Path) -> bool:
+    return path.suffix == ".md" and "file_format: mystnb" in path.read_text(
+        encoding="utf-8"
+    )
+
+
+def _balance_parallel_reading(app, env, docnames):  # type: ignore[no-untyped-def]
+    """Spread the executed pages evenly over Sphinx's parallel reading chunks.
+
+    Sphinx reads documents in contiguous chunks of the sorted list, one chunk per
+    process, so the pages that execute notebooks can pile up in one chunk while the
+    API stubs fill the others. Pages are dealt out longest first (by last build's
+    execution time, else by source size) to the chunk with the least work, and the
+    heaviest chunks are started first.
+    """
+    if app.parallel <= 1 or len(docnames) < 2:
+        return
+    sizes = [len(chunk) for chunk in make_chunks(docnames, app.parallel)]
+    known = json.loads(_PAGE_COSTS.read_text()) if _PAGE_COSTS.is_file() else {}
+    cost = {}
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if _is_notebook(path):
+            cost[docname] = float(known.get(docname, path.stat().st_size / 1000))
+    chunks: list[list[str]] = [[] for _ in sizes]
+    load = [0.0] * len(sizes)
+    for docname in sorted(cost, key=cost.__getitem__, reverse=True):
+        free = [i for i, size in enumerate(sizes) if len(chunks[i]) < size]
+        best = min(free, key=load.__getitem__)
+        chunks[best].append(docname)
+        load[best] += cost[docname]
+    rest = iter(d for d in docnames if d not in cost)
+    for i, size in enumerate(sizes):
+        chunks[i] += [next(rest) for _ in range(size - len(chunks[i]))]
+    order = sorted(range(len(chunks)), key=load.__getitem__, reverse=True)
+    docnames[:] = [docname for i in order for docname in chunks[i]]
+
+
+def _record_page_costs(app, env):  # type: ignore[no-untyped-def]
+    known = json.loads(_PAGE_COSTS.read_text()) if _PAGE_COSTS.is_file() else {}
+    for docname in env.found_docs:
+        data = NbMetadataCollector.get_exec_data(env, docname)
+        if data and data.get("runtime"):
+            known[docname] = round(float(data["runtime"]), 2)
+    _PAGE_COSTS.parent.mkdir(parents=True, exist_ok=True)
+    _PAGE_COSTS.write_text(json.dumps(known, indent=1, sort_keys=True))
+
+
+def _create_execution_cache(app):  # type: ignore[no-untyped-def]
+    """Create the jupyter-cache database before the parallel readers race to create it."""
+    from jupyter_cache import get_cache
+
+    get_cache(app.config.nb_execution_cache_path).list_cache_records()  # opens the database
+
+
 def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("builder-inited", _create_execution_cache)
+    app.connect("env-before-read-docs", _balance_parallel_reading)
+    app.connect("env-updated", _record_page_costs)
     app.connect("html-page-context", _offer_notebook_download, priority=500)
     app.connect("env-check-consistency", _fail_on_execution_errors)
     app.connect("missing-reference", _resolve_alias)

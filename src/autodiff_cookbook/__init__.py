@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import catalogue as catalogue
+from . import domains as domains
 from .basics import (
     RELU_CHAIN_INPUT as RELU_CHAIN_INPUT,
 )
@@ -24,6 +26,36 @@ from .basics import (
 )
 from .basics import (
     relu_chain as relu_chain,
+)
+from .checks import (
+    CheckResult as CheckResult,
+)
+from .checks import (
+    assert_gradient as assert_gradient,
+)
+from .checks import (
+    assert_hessian as assert_hessian,
+)
+from .checks import (
+    assert_jacobian as assert_jacobian,
+)
+from .checks import (
+    check_gradient as check_gradient,
+)
+from .checks import (
+    check_hessian as check_hessian,
+)
+from .checks import (
+    check_jacobian as check_jacobian,
+)
+from .complex_derivatives import (
+    predicted_vjp as predicted_vjp,
+)
+from .complex_derivatives import (
+    real_jacobian as real_jacobian,
+)
+from .complex_derivatives import (
+    wirtinger_derivatives as wirtinger_derivatives,
 )
 from .custom_rules import (
     clip_gradient as clip_gradient,
@@ -88,6 +120,15 @@ from .logistic import (
 from .logistic import (
     per_example_gradients as per_example_gradients,
 )
+from .pitfalls import (
+    masked_log as masked_log,
+)
+from .pitfalls import (
+    masked_log_naive as masked_log_naive,
+)
+from .pitfalls import (
+    safe_norm as safe_norm,
+)
 from .pytrees import (
     BATCH_SIZE as BATCH_SIZE,
 )
@@ -120,6 +161,30 @@ from .pytrees import (
 )
 from .pytrees import (
     seed_operation as seed_operation,
+)
+from .stop_gradients import (
+    fit_linear_values as fit_linear_values,
+)
+from .stop_gradients import (
+    random_walk_transitions as random_walk_transitions,
+)
+from .stop_gradients import (
+    residual_td_loss as residual_td_loss,
+)
+from .stop_gradients import (
+    round_straight_through as round_straight_through,
+)
+from .stop_gradients import (
+    td_loss as td_loss,
+)
+from .stop_gradients import (
+    td_semi_gradient as td_semi_gradient,
+)
+from .taylor import (
+    TaylorResult as TaylorResult,
+)
+from .taylor import (
+    taylor_test as taylor_test,
 )
 from .timing import (
     device_label as device_label,
@@ -183,12 +248,23 @@ __all__ = [
     "LAYER_SIZES",
     "RELU_CHAIN_INPUT",
     "SEED_KEY",
+    "CheckResult",
+    "TaylorResult",
     "__version__",
+    "assert_gradient",
+    "assert_hessian",
+    "assert_jacobian",
+    "catalogue",
+    "check_gradient",
+    "check_hessian",
+    "check_jacobian",
     "clip_gradient",
     "clip_per_example",
     "device_label",
+    "domains",
     "dot_to_svg",
     "double",
+    "fit_linear_values",
     "fit_logistic",
     "hlo_dot",
     "hlo_svg",
@@ -213,18 +289,26 @@ __all__ = [
     "logistic_loss_and_metrics",
     "logistic_loss_gradient",
     "make_logistic_data",
+    "masked_log",
+    "masked_log_naive",
     "network_forward",
     "network_loss",
     "network_loss_and_stats",
     "per_example_gradients",
+    "predicted_vjp",
     "quadratic",
     "quadratic_derivative",
+    "random_walk_transitions",
+    "real_jacobian",
     "relu",
     "relu_chain",
+    "residual_td_loss",
     "rosenbrock",
     "rosenbrock_gradient",
     "rosenbrock_hessian",
     "rosenbrock_hvp",
+    "round_straight_through",
+    "safe_norm",
     "seed_input",
     "seed_layers",
     "seed_operation",
@@ -234,5 +318,9 @@ __all__ = [
     "sum_gradient_via_vjp",
     "tanh_mlp",
     "tanh_mlp_jacobian",
+    "taylor_test",
+    "td_loss",
+    "td_semi_gradient",
     "time_jitted",
+    "wirtinger_derivatives",
 ]

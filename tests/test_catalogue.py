@@ -1,0 +1,440 @@
+"""Tests for autodiff_cookbook.catalogue: every identity holds, every mistake is caught.
+
+The whole registry is checked in float64 and in float32, with the tolerances the
+checkers derive from the dtype, one test per entry so that a failure names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import types
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autodiff_cookbook import catalogue, domains
+from autodiff_cookbook.catalogue import (
+    IDENTITIES,
+    MISTAKES,
+    Catalogue,
+    Identity,
+    Report,
+    Verification,
+    _constants,
+    _entry,
+)
+
+ALL = IDENTITIES + MISTAKES
+FLOAT32 = [e for e in IDENTITIES if e.float32 is None]
+
+# The topics issue 5 asks for, each with entries that must be in the catalogue.
+REQUIRED = {
+    "Linear and bilinear forms": {"linear_form", "bilinear_form"},
+    "Quadratic forms": {"quadratic_form"},
+    "Norms": {
+        "two_norm",
+        "squared_two_norm",
+        "least_squares",
+        "frobenius_norm",
+        "nuclear_norm",
+        "spectral_norm",
+    },
+    "Traces": {"trace_xa", "trace_xtbx", "trace_power", "trace_exp", "trace_inverse"},
+    "Determinants and log-determinants": {"det", "log_abs_det", "log_det_spd"},
+    "Inverses": {"inverse_bilinear_form"},
+    "Eigenvalues": {"largest_eigenvalue", "rayleigh_quotient"},
+    "Softmax, losses and entropy": {
+        "logsumexp",
+        "softmax_cross_entropy",
+        "logistic_loss",
+        "entropy",
+    },
+    "Jacobians": {"softmax_jacobian", "elementwise_jacobian", "linear_map_jacobian"},
+    "Hessians": {
+        "quadratic_form_hessian",
+        "logsumexp_hessian",
+        "least_squares_hessian",
+    },
+}
+
+
+def _ids(entries: Catalogue) -> list[str]:
+    return list(entries.ids)
+
+
+def _cheap(derivative_latex: str = "2 x", *, wrong: bool = False) -> Identity:
+    """A small identity of our own, right or wrong, for testing the machinery."""
+    return Identity(
+        id="cheap_wrong" if wrong else "cheap",
+        topic="Test",
+        kind="gradient",
+        function=lambda x: x @ x,
+        derivative=(lambda x: x) if wrong else (lambda x: 2 * x),
+        domain=domains.real(3),
+        function_latex="x^\\top x",
+        derivative_latex="x" if wrong else derivative_latex,
+        conditions="always",
+        source="test",
+        trials=4,
+    )
+
+
+# -- the registry ---------------------------------------------------------------
+
+
+def test_catalogue_has_enough_identities_and_mistakes() -> None:
+    assert len(IDENTITIES) >= 50
+    assert len(MISTAKES) >= 8
+    assert not any(e.is_mistake for e in IDENTITIES)
+    assert all(e.is_mistake for e in MISTAKES)
+
+
+def test_ids_are_unique_and_snake_case_across_both_lists() -> None:
+    ids = [e.id for e in ALL]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", i) for i in ids)
+
+
+@pytest.mark.parametrize(("topic", "required"), REQUIRED.items())
+def test_every_topic_of_the_issue_is_covered(topic: str, required: set[str]) -> None:
+    entries = IDENTITIES.select(topic=topic)
+    assert required <= set(entries.ids)
+
+
+def test_all_three_kinds_are_present() -> None:
+    kinds = {e.kind for e in IDENTITIES}
+    assert kinds == {"gradient", "jacobian", "hessian"}
+
+
+@pytest.mark.parametrize("entry", ALL, ids=_ids(ALL))
+def test_entry_is_fully_described(entry: Identity) -> None:
+    for name in ("function_latex", "derivative_latex", "conditions", "source", "topic"):
+        value = getattr(entry, name)
+        assert isinstance(value, str)
+        assert value.strip(), f"{entry.id}.{name} is empty"
+        assert "|" not in value, f"{entry.id}.{name} would break a Markdown table"
+    assert callable(entry.function)
+    assert callable(entry.derivative)
+    assert domains.describe(entry.domain)
+    assert entry.trials >= 8
+    if entry.source.startswith("Matrix Cookbook"):
+        assert re.match(
+            r"Matrix Cookbook \(2012\) (eqs?\. \(\d+\)|section \d)", entry.source
+        )
+
+
+def test_the_seed_notebooks_tasks_are_identities() -> None:
+    trace_exp = IDENTITIES["trace_exp"]
+    assert trace_exp.function_latex == r"\operatorname{tr}\bigl(e^{X}\bigr)"
+    assert trace_exp.derivative_latex == r"e^{X^\top}"
+    assert IDENTITIES["neg_log_det"].function_latex == r"-\log \det X"
+    assert IDENTITIES["neg_log_det"].derivative_latex == r"-X^{-\top}"
+    assert IDENTITIES["squared_norm_squared"].derivative_latex == r"4\,(x^\top x)\, x"
+    for name in ("trace_exp", "neg_log_det", "squared_norm_squared"):
+        assert "seed notebook" in IDENTITIES[name].source
+    # The seed wrote X^{-T} for the gradient of -log det X: kept as a mistake.
+    seed = MISTAKES["neg_log_det_sign"]
+    assert seed.derivative_latex == r"X^{-\top}"
+    assert seed.correct_id == "neg_log_det"
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=_ids(MISTAKES))
+def test_every_mistake_names_the_identity_it_gets_wrong(mistake: Identity) -> None:
+    assert mistake.mistake
+    assert mistake.correct_id in IDENTITIES
+    right = IDENTITIES[mistake.correct_id]
+    assert right.kind == mistake.kind
+    assert right.function_latex == mistake.function_latex
+    assert right.derivative_latex != mistake.derivative_latex
+
+
+def test_the_mistakes_asked_for_by_the_issue_are_there() -> None:
+    wanted = {
+        "quadratic_form_2ax",  # 2Ax for a non-symmetric A
+        "trace_exp_untransposed",  # e^X for e^{X^T}
+        "log_abs_det_untransposed",  # X^{-1} for X^{-T}
+        "softmax_jacobian_diagonal",  # the missing outer-product term
+        "squared_norm_squared_missing_factor",  # a missing factor
+        "trace_xa_untransposed",  # a missing transpose
+    }
+    assert wanted <= set(MISTAKES.ids)
+
+
+def test_domains_match_the_conditions_of_non_smooth_and_restricted_functions() -> None:
+    assert IDENTITIES["neg_log_det"].domain == domains.invertible(
+        4, positive_determinant=True
+    )
+    for name in ("nuclear_norm", "spectral_norm", "log_det_gram"):
+        assert IDENTITIES[name].domain.name.startswith("full-rank")
+    for name in ("largest_eigenvalue", "top_two_eigenvalue_sum"):
+        assert "distinct eigenvalues" in IDENTITIES[name].domain.name
+    assert IDENTITIES["log_det_spd"].domain == domains.spd(4)
+    for name in ("det", "log_abs_det", "inverse_bilinear_form", "trace_inverse"):
+        assert IDENTITIES[name].domain.name.startswith("invertible")
+
+
+def _square_constants() -> list[tuple[str, np.ndarray]]:
+    found = []
+    for module in vars(catalogue).values():
+        if not isinstance(module, types.ModuleType):
+            continue
+        if not module.__name__.startswith("autodiff_cookbook.catalogue._"):
+            continue
+        for name, value in vars(module).items():
+            square = isinstance(value, np.ndarray) and value.ndim == 2
+            if square and value.shape[0] == value.shape[1]:
+                found.append((f"{module.__name__}.{name}", value))
+    return found
+
+
+def test_square_constants_are_non_symmetric_unless_named_so() -> None:
+    constants = _square_constants()
+    assert len(constants) >= 10
+    for name, value in constants:
+        symmetric = np.allclose(value, value.T)
+        # _S and _W are the symmetric ones, by name and by construction.
+        named_symmetric = name.rsplit(".", 1)[1] in {"_S", "_W"}
+        assert symmetric == named_symmetric, name
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=_ids(MISTAKES))
+def test_mistake_domains_draw_no_symmetric_matrices(mistake: Identity) -> None:
+    with jax.enable_x64(True):
+        x = domains.sample(mistake.domain, jax.random.key(0), jnp.float64)
+    for leaf in jax.tree_util.tree_leaves(x):
+        if leaf.ndim == 2 and leaf.shape[0] == leaf.shape[1]:
+            assert not domains.symmetric(leaf.shape[0]).contains(leaf), mistake.id
+
+
+def test_constants_take_the_dtype_of_the_input() -> None:
+    x32 = jnp.ones(3, dtype=jnp.float32)
+    (a,) = _constants.cast(x32, np.ones(3))
+    assert a.dtype == jnp.float32
+    with jax.enable_x64(True):
+        (b,) = _constants.cast(jnp.ones(3, dtype=jnp.float64), np.ones(3))
+        assert b.dtype == jnp.float64
+
+
+def test_constant_helpers_have_their_properties() -> None:
+    assert np.linalg.cond(_constants.well_conditioned(1, 4)) <= 2.0 + 1e-12
+    assert np.all(np.linalg.eigvalsh(_constants.spd_matrix(2, 4)) >= 1.0 - 1e-12)
+    p = _constants.probabilities(3, 5)
+    assert math.isclose(p.sum(), 1.0)
+    assert p.min() >= 0.05
+    assert set(_constants.signs(4, 6)) == {-1.0, 1.0}
+    t = _constants.unit_interval(5, 4)
+    assert t.min() >= 0.1
+    assert t.max() <= 0.9
+
+
+# -- checking the registry: right ones pass, wrong ones fail --------------------
+
+
+@pytest.mark.parametrize("entry", IDENTITIES, ids=_ids(IDENTITIES))
+def test_identity_holds_in_float64(entry: Identity) -> None:
+    result = entry.check()
+    assert result.ok, str(result)
+    assert result.fd_ok, str(result)
+    assert result.dtype == "float64"
+    assert result.trials == entry.trials
+    assert result.max_rel_error <= result.rtol
+
+
+@pytest.mark.parametrize("entry", FLOAT32, ids=[e.id for e in FLOAT32])
+def test_identity_holds_in_float32(entry: Identity) -> None:
+    result = entry.check(dtype=jnp.float32)
+    assert result.ok, str(result)
+    assert result.dtype == "float32"
+    # The tolerance is derived from the dtype, not passed in.
+    assert math.isclose(result.rtol, math.sqrt(float(jnp.finfo(jnp.float32).eps)))
+
+
+def test_entries_excluded_from_float32_say_why() -> None:
+    excluded = [e for e in IDENTITIES if e.float32 is not None]
+    for entry in excluded:
+        assert len(entry.float32.strip()) > 20, entry.id
+    assert len(FLOAT32) + len(excluded) == len(IDENTITIES)
+
+
+@pytest.mark.parametrize(
+    "dtype", [jnp.float64, jnp.float32], ids=["float64", "float32"]
+)
+@pytest.mark.parametrize("mistake", MISTAKES, ids=_ids(MISTAKES))
+def test_mistake_is_caught(mistake: Identity, dtype: object) -> None:
+    result = mistake.check(dtype=dtype)
+    assert not result.ok
+    # Caught for the right reason: autodiff agrees with finite differences, so
+    # the formula is what is wrong, and by far more than the tolerance.
+    assert result.fd_ok, str(result)
+    assert result.verdict.startswith("the formula is wrong")
+    assert result.max_rel_error > 0.1
+
+
+@pytest.mark.parametrize(
+    ("name", "symmetric_domain"),
+    [
+        ("trace_exp_untransposed", domains.symmetric(4)),
+        ("log_abs_det_untransposed", domains.spd(4)),
+    ],
+)
+def test_transpose_mistakes_would_pass_on_symmetric_inputs(
+    name: str, symmetric_domain: domains.Domain
+) -> None:
+    wrong = MISTAKES[name]
+    assert not wrong.check().ok
+    assert dataclasses.replace(wrong, domain=symmetric_domain).check().ok
+
+
+@settings(max_examples=15)
+@given(entry=st.sampled_from(list(IDENTITIES[:20])), seed=st.integers(0, 2**31 - 1))
+def test_identities_hold_for_any_seed(entry: Identity, seed: int) -> None:
+    assert entry.check(key=seed).ok
+
+
+def test_check_is_reproducible() -> None:
+    entry = IDENTITIES["trace_axb"]
+    a, b = entry.check(), entry.check()
+    assert a.max_rel_error == b.max_rel_error
+    assert a.fd_max_rel_error == b.fd_max_rel_error
+    assert entry.key == IDENTITIES["trace_axb"].key
+
+
+def test_check_restores_the_compilation_setting() -> None:
+    name = "jax_disable_most_optimizations"
+    before = jax.config.values[name]
+    entry = IDENTITIES["trace"]
+    with _entry.quick_compilation():
+        assert jax.config.values[name] is True
+    assert jax.config.values[name] == before
+    assert entry.check(optimize=True).ok
+    assert jax.config.values[name] == before
+
+
+# -- Identity, Catalogue, Verification and Report --------------------------------
+
+
+def test_identity_rejects_bad_definitions() -> None:
+    good = _cheap()
+    with pytest.raises(ValueError, match="not snake_case"):
+        dataclasses.replace(good, id="Not-Snake")
+    with pytest.raises(ValueError, match="kind 'gradients'"):
+        dataclasses.replace(good, kind="gradients")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="needs both `mistake`"):
+        dataclasses.replace(good, mistake="wrong")
+    with pytest.raises(ValueError, match=r"contains '\|'"):
+        dataclasses.replace(good, derivative_latex=r"|x|")
+    with pytest.raises(ValueError, match="trials must be 1 or more"):
+        dataclasses.replace(good, trials=0)
+
+
+def test_identity_repr_and_key_are_short_and_stable() -> None:
+    assert repr(IDENTITIES["trace_exp"]) == "Identity('trace_exp')"
+    assert IDENTITIES["trace_exp"].key == 1037125375
+
+
+def test_catalogue_lookup_and_selection() -> None:
+    assert IDENTITIES["trace"] is IDENTITIES[IDENTITIES.ids.index("trace")]
+    assert "trace" in IDENTITIES
+    assert IDENTITIES["trace"] in IDENTITIES
+    assert "trace" not in MISTAKES
+    assert isinstance(IDENTITIES[:3], Catalogue)
+    assert len(IDENTITIES[:3]) == 3
+    hessians = IDENTITIES.select(kind="hessian")
+    assert {e.kind for e in hessians} == {"hessian"}
+    assert IDENTITIES.topics[0] == "Linear and bilinear forms"
+    assert repr(IDENTITIES) == f"Catalogue({len(IDENTITIES)} entries in 10 topics)"
+    assert repr(IDENTITIES[:1]) == "Catalogue(1 entry in 1 topic)"
+    assert len(ALL) == len(IDENTITIES) + len(MISTAKES)
+
+
+def test_catalogue_errors_say_what_to_do() -> None:
+    with pytest.raises(KeyError, match="Did you mean 'trace_exp'"):
+        IDENTITIES["trace_expm"]
+    with pytest.raises(ValueError, match="No entry has the topic 'Tensors'"):
+        IDENTITIES.select(topic="Tensors")
+    with pytest.raises(ValueError, match="unique id"):
+        Catalogue([_cheap(), _cheap()])
+
+
+def test_verification_knows_what_was_expected() -> None:
+    right, wrong = _cheap(), _cheap(wrong=True)
+    wrong_as_mistake = dataclasses.replace(
+        wrong, id="cheap_mistake", mistake="half of it", correct_id="cheap"
+    )
+    right_as_mistake = dataclasses.replace(
+        right, id="cheap_not_a_mistake", mistake="none", correct_id="cheap"
+    )
+    report = Catalogue([right, wrong, wrong_as_mistake, right_as_mistake]).check()
+    assert [v.as_expected for v in report] == [True, False, True, False]
+    assert not report.ok
+    assert [v.entry.id for v in report.failures] == [
+        "cheap_wrong",
+        "cheap_not_a_mistake",
+    ]
+    assert all(isinstance(v, Verification) and v.seconds > 0 for v in report)
+    assert report.points == 16
+
+
+def test_raise_if_failed_names_every_failure() -> None:
+    report = Catalogue([_cheap(), _cheap(wrong=True)]).check()
+    with pytest.raises(AssertionError, match="1 catalogue entry did not") as err:
+        report.raise_if_failed()
+    assert "cheap_wrong failed: the formula is wrong" in str(err.value)
+    assert "cheap:" not in str(err.value)
+    Catalogue([_cheap()]).check().raise_if_failed()
+
+
+def test_report_summary_and_lookup() -> None:
+    report = Catalogue([_cheap()]).check()
+    assert str(report) == "1 identity checked at 4 points: all pass"
+    assert repr(report) == f"Report({report})"
+    assert report["cheap"].result.ok
+    assert isinstance(report[:1], Report)
+    with pytest.raises(KeyError, match="No checked entry has the id 'nope'"):
+        report["nope"]
+    with pytest.raises(ValueError, match="No checked entry has the topic"):
+        report.select("Traces")
+    failing = Catalogue([_cheap(wrong=True)]).check()
+    assert str(failing) == "1 identity checked at 4 points: 1 FAILED"
+
+
+def test_identity_table_has_one_row_per_entry_with_math() -> None:
+    report = IDENTITIES.select(topic="Inverses").check()
+    lines = report.table().splitlines()
+    assert lines[0] == "| Identity | This build |"
+    assert len(lines) == 2 + len(report)
+    for line, v in zip(lines[2:], report, strict=True):
+        assert f"`{v.entry.id}`" in line
+        assert f"f = {v.entry.function_latex}$" in line
+        assert f"{v.result.trials} points" in line
+        assert f"{v.result.max_rel_error:.1e} <small>vs autodiff" in line
+        assert "passed on" in line
+        assert line.count("|") == 3
+    assert report.table("Inverses") == report.table()
+
+
+def test_mistake_table_shows_the_right_formula() -> None:
+    report = MISTAKES[:2].check()
+    lines = report.table().splitlines()
+    assert lines[0] == "| Mistake | Right formula | This build |"
+    assert "`quadratic_form`" in lines[2]
+    assert r"(A + A^\top)\, x" in lines[2]
+    assert "caught on real 4" in lines[2]
+
+
+def test_table_refuses_to_mix_right_and_wrong_formulas() -> None:
+    report = Report([*IDENTITIES[:1].check(), *MISTAKES[:1].check()])
+    assert str(report).startswith("1 identity and 1 mistake checked")
+    with pytest.raises(ValueError, match="either right formulas or mistakes"):
+        report.table()
+
+
+def test_failed_row_is_marked() -> None:
+    line = Catalogue([_cheap(wrong=True)]).check().table().splitlines()[2]
+    assert "**FAILED** on real 3" in line
