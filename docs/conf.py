@@ -6,6 +6,7 @@ HTML always shows outputs computed by the build that made it.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -14,6 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
+from myst_nb.core import render as myst_nb_render
 from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.errors import ExtensionError
 from sphinx.util.parallel import make_chunks
@@ -259,6 +261,30 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):  # 
 _PAGE_COSTS = DOCS / "_build" / "page-costs.json"
 
 
+def _concatenate_streams(outputs):  # type: ignore[no-untyped-def]
+    """Join each stream's chunks as the kernel sent them, then let MyST-NB tidy up.
+
+    MyST-NB 1.4's ``coalesce_streams`` strips every chunk on the right before joining,
+    so where the kernel happened to send a line's newline with the next chunk the
+    page gains a blank line: the output would depend on timing. Concatenating the
+    raw chunks first makes it depend on what was printed only.
+    """
+    merged, streams = [], {}
+    for original in outputs or []:
+        output = copy.deepcopy(original)
+        if output["output_type"] == "stream":
+            if output["name"] in streams:
+                streams[output["name"]]["text"] += output["text"]
+                continue
+            streams[output["name"]] = output
+        merged.append(output)
+    return _myst_nb_coalesce_streams(merged)
+
+
+_myst_nb_coalesce_streams = myst_nb_render.coalesce_streams
+myst_nb_render.coalesce_streams = _concatenate_streams
+
+
 def _is_notebook(path: Path) -> bool:
     return path.suffix == ".md" and "file_format: mystnb" in path.read_text(
         encoding="utf-8"
@@ -311,7 +337,9 @@ def _create_execution_cache(app):  # type: ignore[no-untyped-def]
     """Create the jupyter-cache database before the parallel readers race to create it."""
     from jupyter_cache import get_cache
 
-    get_cache(app.config.nb_execution_cache_path).list_cache_records()  # opens the database
+    get_cache(
+        app.config.nb_execution_cache_path
+    ).list_cache_records()  # opens the database
 
 
 def setup(app):  # type: ignore[no-untyped-def]
