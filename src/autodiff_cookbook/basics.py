@@ -94,7 +94,7 @@ def relu_chain(w: ArrayLike, x: ArrayLike | None = None, steps: int = 3) -> Arra
 
     Args:
         w: the weights, one per component of the signal.
-        x: the signal; :data:`RELU_CHAIN_INPUT` when omitted.
+        x: the signal; :data:`~autodiff_cookbook.basics.RELU_CHAIN_INPUT` when omitted.
         steps: how many scale-and-rectify steps come before the final product.
 
     Returns:
