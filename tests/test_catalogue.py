@@ -27,7 +27,6 @@ from autodiff_cookbook.catalogue import (
     Report,
     Verification,
     _constants,
-    _entry,
 )
 
 ALL = IDENTITIES + MISTAKES
@@ -305,14 +304,21 @@ def test_check_is_reproducible() -> None:
     assert entry.key == IDENTITIES["trace_axb"].key
 
 
-def test_check_restores_the_compilation_setting() -> None:
+def test_check_leaves_the_compilation_setting_alone() -> None:
+    # The checkers pass their compiler options to jax.jit: no global flag changes.
     name = "jax_disable_most_optimizations"
     before = jax.config.values[name]
-    entry = IDENTITIES["trace"]
-    with _entry.quick_compilation():
-        assert jax.config.values[name] is True
-    assert jax.config.values[name] == before
+    seen = []
+
+    def f(x: jax.Array) -> jax.Array:
+        seen.append(jax.config.values[name])
+        return x @ x
+
+    entry = dataclasses.replace(_cheap(), function=f)
+    assert entry.check().ok
     assert entry.check(optimize=True).ok
+    assert seen
+    assert set(seen) == {before}
     assert jax.config.values[name] == before
 
 

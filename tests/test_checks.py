@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from autodiff_cookbook import (
     CheckResult,
+    _evaluate,
     assert_gradient,
     assert_hessian,
     assert_jacobian,
@@ -24,7 +25,6 @@ from autodiff_cookbook import (
     check_jacobian,
     domains,
 )
-from autodiff_cookbook import checks as checks_module
 
 # A small number of trials keeps the tests fast: a check costs one compilation
 # whatever the number of trials, and a wrong formula fails at every trial.
@@ -572,6 +572,21 @@ def test_bad_input_raises(call: Any, error: type, pattern: str) -> None:
         call()
 
 
+@pytest.mark.parametrize(
+    "check", [check_gradient, check_jacobian, check_hessian], ids=lambda c: c.__name__
+)
+def test_an_empty_domain_is_not_a_pass(check: Any) -> None:
+    # A comparison of nothing would pass vacuously: it is an error instead.
+    with pytest.raises(ValueError, match=r"has no entries .*nothing to compare"):
+        check(lambda x: jnp.sum(x**2), lambda x: 2 * x, domains.real(0))
+    with pytest.raises(ValueError, match=r"has no entries"):
+        check(
+            lambda t: jnp.sum(t["a"]),
+            lambda t: t,
+            {"a": domains.real((0, 3)), "b": domains.real(0)},
+        )
+
+
 def test_a_domain_that_does_not_fit_f_is_named() -> None:
     m = jnp.ones((3, 3))
     with pytest.raises(
@@ -623,20 +638,32 @@ def test_vmap_batching_gives_the_same_result() -> None:
     assert mapped.worst_index == vmapped.worst_index
 
 
+def test_optimize_gives_the_same_result() -> None:
+    wrong = lambda x: 2 * (x @ x) * x
+    quick = check_gradient(quartic, wrong, domains.real(3), trials=FEW)
+    optimized = check_gradient(
+        quartic, wrong, domains.real(3), trials=FEW, optimize=True
+    )
+    np.testing.assert_allclose(quick.rel_errors, optimized.rel_errors, rtol=1e-12)
+    assert quick.verdict == optimized.verdict
+    assert _evaluate.compiler_options(True) == ()
+    quick_options = dict(_evaluate.compiler_options(False))
+    assert quick_options.get("xla_backend_optimization_level") == 0
+
+
 def test_the_cache_is_bounded() -> None:
-    for i in range(checks_module._CACHE_SIZE + 3):
-        checks_module._compiled(
+    for i in range(_evaluate._CACHE_SIZE + 3):
+        _evaluate._compiled(
             "gradient",
             lambda x, i=i: i * jnp.sum(x),
             jnp.ones_like,
             domains.real(1),
             np.dtype(np.float64),
-            0,
-            1e-5,
             "auto",
             "map",
+            False,
         )
-    assert len(checks_module._CACHE) == checks_module._CACHE_SIZE
+    assert len(_evaluate._CACHE) == _evaluate._CACHE_SIZE
 
 
 # -- shapes and dtypes ---------------------------------------------------------------

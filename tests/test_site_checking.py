@@ -70,7 +70,9 @@ def test_the_fixed_checks_pass_with_this_builds_numbers(site: Path) -> None:
     text = _text(_page(site, "checking-gradients"))
     for task in ("task 2", "task 4", "task 5"):
         assert re.search(
-            rf"{task}: ok=True, max relative error \d\.\de-\d\d "
+            # An exact match prints 0.0e+00: with XLA's passes off, the formula and
+            # autodiff can run the very same operations.
+            rf"{task}: ok=True, max relative error \d\.\de[-+]\d\d "
             r"\(finite differences \d\.\de-\d\d\)",
             text,
         ), task

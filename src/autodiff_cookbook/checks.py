@@ -18,16 +18,19 @@ differences) from "the function is not smooth, or not stable, here" (formula and
 autodiff agree, finite differences do not). NaN or inf anywhere is a failure.
 
 The trials run in one function compiled once by :func:`jax.jit`: the inputs
-are drawn on the host (NumPy, seeded from ``key``), then a compiled loop
-(:func:`jax.lax.map`) evaluates the formula, autodiff and finite differences at
-every trial and reduces the error statistics on the device, and one transfer
-brings them back. So a check costs about one compilation whatever the number of
-trials. ``batching="vmap"`` batches the trials with :func:`jax.vmap` instead,
-which runs faster once compiled but compiles slower (under ``vmap`` a
-:func:`jax.lax.cond` computes every branch) and, with jaxlib 0.10 on a machine
-with few cores, can deadlock in batched LAPACK calls. Checks run in float64 by
-default, inside ``jax.enable_x64(True)``, without changing JAX's global
-configuration.
+and the finite-difference steps around them are drawn on the host (NumPy,
+seeded from ``key``), then compiled loops (:func:`jax.lax.map`) evaluate the
+formula, autodiff and ``f`` at every trial, and one transfer brings the values
+back; the errors and their statistics are computed on the host, in float64. So a
+check costs about one compilation, of a small program, whatever the number of
+trials. The program runs once, so it is compiled with XLA's optimisation passes
+off, which saves more compilation time than they would save at run time
+(``optimize=True`` turns them on). ``batching="vmap"`` batches the trials with
+:func:`jax.vmap` instead, which runs faster once compiled but compiles slower
+(under ``vmap`` a :func:`jax.lax.cond` computes every branch) and, with jaxlib
+0.10 on a machine with few cores, can deadlock in batched LAPACK calls. Checks
+run in float64 by default, inside ``jax.enable_x64(True)``, without changing
+JAX's global configuration.
 
 Default tolerances, with :math:`\varepsilon` the machine epsilon of the dtype:
 ``rtol`` :math:`= \sqrt{\varepsilon}` (agreement in half of the digits; two exact
@@ -57,22 +60,29 @@ Examples:
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import html
 import math
 import typing
-from collections.abc import Callable, Hashable
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax import Array
 
 from . import domains as _domains
+from ._compare import Comparison, FiniteDifferences, compare, steps
+from ._evaluate import (
+    Batching,
+    JacobianMode,
+    Kind,
+    Meta,
+    _compiled,
+    name,
+)
 from ._tolerances import Tolerances, default_tolerances
-from ._util import KeyLike, as_key, float_dtype, tree_norm
+from ._util import KeyLike, as_key, float_dtype
 
 __all__ = [
     "CheckResult",
@@ -83,23 +93,6 @@ __all__ = [
     "check_hessian",
     "check_jacobian",
 ]
-
-Kind = Literal["gradient", "jacobian", "hessian"]
-JacobianMode = Literal["auto", "fwd", "rev"]
-Batching = Literal["map", "vmap"]
-
-# Errors that mean "f cannot be traced", not "the domain does not fit f".
-_TRACE_ERRORS = (
-    jax.errors.ConcretizationTypeError,
-    jax.errors.TracerArrayConversionError,
-    jax.errors.TracerIntegerConversionError,
-    jax.errors.UnexpectedTracerError,
-)
-_AUTODIFF_NAME = {
-    "gradient": "jax.grad(f)",
-    "jacobian": "jax.jacfwd(f)",
-    "hessian": "jax.hessian(f)",
-}
 
 
 @dataclasses.dataclass(frozen=True, eq=False, slots=True)
@@ -261,454 +254,7 @@ CheckResult.__annotations__ = typing.get_type_hints(CheckResult)
 CheckResult.__module__ = "autodiff_cookbook"
 
 
-# -- validating what f and the formula return, at trace time ----------------
-
-
-def _name(fn: Callable[..., Any]) -> str:
-    return getattr(fn, "__name__", type(fn).__name__)
-
-
-def _describe_tree(tree: Any) -> str:
-    leaves, treedef = jax.tree_util.tree_flatten(tree)
-    if treedef == jax.tree_util.tree_structure(0):
-        leaf = leaves[0]
-        return f"an array of shape {tuple(jnp.shape(leaf))}"
-    shapes = jax.tree_util.tree_map(lambda leaf: tuple(jnp.shape(leaf)), tree)
-    return f"a pytree with shapes {shapes}"
-
-
-def _call(
-    fn: Callable[..., Any], x: Any, *, role: str, domain_name: str, dtype: np.dtype[Any]
-) -> Any:
-    """Trace ``fn(x)``, turning a failure into an error that names the domain."""
-    try:
-        return fn(x)
-    except _TRACE_ERRORS as err:
-        msg = (
-            f"{role} ({_name(fn)}) cannot be traced by jax.jit, which the checkers "
-            f"use to compile the trials: {type(err).__name__}. Replace Python "
-            "control flow on array values with jnp.where or jax.lax.cond, and NumPy "
-            "calls with jax.numpy."
-        )
-        raise TypeError(msg) from err
-    except Exception as err:
-        what = (
-            "the domain does not fit f: pass a domain whose samples have the shape and "
-            "structure f expects"
-            if role == "f"
-            else "check that the formula takes the same input as f"
-        )
-        msg = (
-            f"{role} ({_name(fn)}) failed on a sample of the domain {domain_name!r} "
-            f"({_describe_tree(x)}, {dtype}) with {type(err).__name__}: "
-            f"{str(err).rstrip('.')}. So {what}."
-        )
-        raise ValueError(msg) from err
-
-
-def _check_output(kind: Kind, fn: Callable[..., Any], y: Any) -> None:
-    leaves = jax.tree_util.tree_leaves(y)
-    if not leaves:
-        msg = f"f ({_name(fn)}) returned {y!r}, which holds no array; return an array."
-        raise TypeError(msg)
-    for leaf in leaves:
-        if not jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
-            msg = (
-                f"f ({_name(fn)}) returned values of dtype {jnp.result_type(leaf)}; "
-                "only floating-point outputs can be differentiated: return floats."
-            )
-            raise TypeError(msg)
-    if kind != "jacobian":
-        scalar = (
-            len(leaves) == 1
-            and jnp.shape(leaves[0]) == ()
-            and not isinstance(y, list | tuple | dict)
-        )
-        if not scalar:
-            msg = (
-                f"f ({_name(fn)}) must return a scalar for a {kind} check, but it "
-                f"returned {_describe_tree(y)}. Reduce it to a scalar (e.g. with "
-                ".sum()), or compare its Jacobian with check_jacobian."
-            )
-            raise TypeError(msg)
-
-
-def _check_structure(
-    kind: Kind, fn: Callable[..., Any], formula: Any, expected: Any
-) -> None:
-    got_leaves, got_def = jax.tree_util.tree_flatten(formula)
-    want_leaves, want_def = jax.tree_util.tree_flatten(expected)
-    like = {
-        "gradient": "the gradient has the structure and shapes of the input",
-        "jacobian": "the Jacobian has, per output and input leaf, the output's shape "
-        "followed by the input's, like jax.jacfwd",
-        "hessian": "the Hessian has, per pair of input leaves, the first's shape "
-        "followed by the second's, like jax.hessian",
-    }[kind]
-    same = got_def == want_def and all(
-        jnp.shape(a) == jnp.shape(b)
-        for a, b in zip(got_leaves, want_leaves, strict=True)
-    )
-    if not same:
-        msg = (
-            f"the formula ({_name(fn)}) returned {_describe_tree(formula)}, but "
-            f"{like}: {_describe_tree(expected)}. Return values with that structure "
-            "and those shapes."
-        )
-        raise ValueError(msg)
-    for leaf in got_leaves:
-        if not jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
-            msg = (
-                f"the formula ({_name(fn)}) returned values of dtype "
-                f"{jnp.result_type(leaf)}; return floating-point values."
-            )
-            raise TypeError(msg)
-
-
-# -- the batched computation ------------------------------------------------
-
-
-def _all_finite(tree: Any) -> Array:
-    leaves = jax.tree_util.tree_leaves(tree)
-    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(leaf)) for leaf in leaves]))
-
-
-def _contract(
-    deriv_leaves: list[Array], v_leaves: list[Array], n_out: int
-) -> list[Array]:
-    """``J v`` for a derivative flattened leaf by leaf (output leaves outer, input inner)."""
-    n_in = len(v_leaves)
-    return [
-        sum(
-            jnp.tensordot(deriv_leaves[i * n_in + j], v, axes=v.ndim)
-            for j, v in enumerate(v_leaves)
-        )
-        for i in range(n_out)
-    ]
-
-
-def _unit(raw: list[Array]) -> list[Array]:
-    """Normalise directions (leading axis: direction) to unit norm over all leaves."""
-    count = raw[0].shape[0]
-    norms = jnp.sqrt(sum(jnp.sum(r.reshape(count, -1) ** 2, axis=1) for r in raw))
-    return [r / norms.reshape((count,) + (1,) * (r.ndim - 1)) for r in raw]
-
-
-@dataclasses.dataclass
-class _Meta:
-    """What tracing learned about the derivative's layout."""
-
-    paths: list[str] = dataclasses.field(default_factory=list)
-    shapes: list[tuple[int, ...]] = dataclasses.field(default_factory=list)
-    single: bool = True
-    autodiff: str = ""
-    domain_name: str = ""  # of the current call, for error messages while tracing
-
-
-def _build(
-    kind: Kind,
-    f: Callable[..., Any],
-    formula: Callable[..., Any],
-    dtype: np.dtype[Any],
-    fd_directions: int,
-    fd_step: float,
-    mode: JacobianMode,
-    batching: Batching,
-) -> tuple[Callable[..., Any], _Meta]:
-    """Build the jitted function that checks every trial and reduces the errors.
-
-    Its inputs are the samples and the raw finite-difference directions, drawn
-    on the host: a random-number generator inside would cost a compilation
-    (about 0.3 s per call site) for no gain.
-    """
-    meta = _Meta(autodiff=_AUTODIFF_NAME[kind])
-    tiny = float(np.finfo(dtype).tiny)
-    d = fd_directions
-
-    def autodiff(x: Any, y: Any) -> Any:
-        if kind == "gradient":
-            return jax.grad(f)(x)
-        if kind == "hessian":
-            return jax.hessian(f)(x)
-        in_size = sum(leaf.size for leaf in jax.tree_util.tree_leaves(x))
-        out_size = sum(math.prod(leaf.shape) for leaf in jax.tree_util.tree_leaves(y))
-        use_rev = mode == "rev" or (mode == "auto" and out_size < in_size)
-        meta.autodiff = "jax.jacrev(f)" if use_rev else "jax.jacfwd(f)"
-        return (jax.jacrev if use_rev else jax.jacfwd)(f)(x)
-
-    def one(x: Any, raw_directions: Any, radius: Array) -> dict[str, Any]:
-        y_shape = _call(
-            lambda x: jax.eval_shape(f, x),
-            x,
-            role="f",
-            domain_name=meta.domain_name,
-            dtype=dtype,
-        )
-        _check_output(kind, f, y_shape)
-        reference = autodiff(x, y_shape)
-        # The parts of a check run one after the other (each barrier makes the
-        # next part wait for the previous result): in jaxlib 0.10, batched LAPACK
-        # calls running concurrently can deadlock XLA's CPU thread pool.
-        x_next = jax.lax.optimization_barrier((x, reference))[0]
-        value = _call(
-            formula,
-            x_next,
-            role="the formula",
-            domain_name=meta.domain_name,
-            dtype=dtype,
-        )
-        _check_structure(kind, formula, value, reference)
-        value = jax.tree_util.tree_map(lambda v, r: v.astype(r.dtype), value, reference)
-        flat, _ = jax.tree_util.tree_flatten_with_path(reference)
-        meta.paths = [jax.tree_util.keystr(p) for p, _ in flat]
-        meta.shapes = [tuple(leaf.shape) for _, leaf in flat]
-        meta.single = len(flat) == 1 and not flat[0][0]
-        diff = jax.tree_util.tree_map(jnp.subtract, value, reference)
-        out: dict[str, Any] = {
-            "value": value,
-            "reference": reference,
-            "abs_err": tree_norm(diff),
-            "ref_norm": tree_norm(reference),
-            "ref_finite": _all_finite(reference),
-            "value_finite": _all_finite(value),
-        }
-        x_next = jax.lax.optimization_barrier((x, value))[0]
-        x_leaves, x_def = jax.tree_util.tree_flatten(x_next)
-        if d == 0:
-            out["y_finite"] = _all_finite(f(x_next))
-            return out
-        # f at x and at x ± h v_k, x ± 2h v_k for each direction, in one call.
-        vs = _unit(jax.tree_util.tree_leaves(raw_directions))
-        # The scale of the input, but no more than its distance to the domain's
-        # boundary: the steps x ± 2h v stay where f is defined.
-        scale = jnp.minimum(jnp.maximum(tree_norm(x), 1.0), radius)
-        h = fd_step * scale
-        points = [
-            jnp.concatenate(
-                [a[None], a + h * v, a - h * v, a + 2 * h * v, a - 2 * h * v]
-            )
-            for a, v in zip(x_leaves, vs, strict=True)
-        ]
-        points_tree = jax.tree_util.tree_unflatten(x_def, points)
-        ys = (
-            jax.vmap(f)(points_tree)
-            if batching == "vmap"
-            else jax.lax.map(f, points_tree)
-        )
-        ys_leaves = jax.tree_util.tree_leaves(ys)
-        y_leaves = [leaf[0] for leaf in ys_leaves]
-        p1, m1, p2, m2 = (
-            [leaf[1 + i * d : 1 + (i + 1) * d] for leaf in ys_leaves] for i in range(4)
-        )
-        out["y_finite"] = _all_finite(y_leaves)
-        out["fd_finite"] = _all_finite(ys_leaves)
-        if kind == "hessian":
-            # Second differences approximate v^T H v.
-            fd_h = [(p1[0] - 2 * y_leaves[0] + m1[0]) / h**2]
-            fd_2h = [(p2[0] - 2 * y_leaves[0] + m2[0]) / (4 * h**2)]
-
-            def predicted(deriv: Any, v: list[Array]) -> list[Array]:
-                hv = _contract(jax.tree_util.tree_leaves(deriv), v, len(v))
-                return [sum(jnp.vdot(a, b) for a, b in zip(v, hv, strict=True))]
-
-            floor = jnp.abs(y_leaves[0]) / scale**2
-        else:
-            # Central differences approximate J v.
-            fd_h = [(p - m) / (2 * h) for p, m in zip(p1, m1, strict=True)]
-            fd_2h = [(p - m) / (4 * h) for p, m in zip(p2, m2, strict=True)]
-
-            def predicted(deriv: Any, v: list[Array]) -> list[Array]:
-                return _contract(jax.tree_util.tree_leaves(deriv), v, len(y_leaves))
-
-            floor = tree_norm(y_leaves) / scale
-        # Both truncation errors are O(h^2), so the Richardson combination
-        # (4 D(h) - D(2h)) / 3 is more accurate than either, and D(h) - D(2h)
-        # estimates their error: rounding and truncation, and a jump if the
-        # steps cross a kink.
-        reference_fd = [(4 * a - b) / 3 for a, b in zip(fd_h, fd_2h, strict=True)]
-        # Errors relative to the derivative's norm, or to the rounding error of
-        # the differences when the derivative is tiny next to f.
-        denominator = jnp.maximum(jnp.maximum(out["ref_norm"], floor), tiny)
-
-        def distance(a: list[Array], b: list[Array]) -> Array:
-            sq = sum(
-                jnp.sum((u - w).reshape(d, -1) ** 2, axis=1)
-                for u, w in zip(a, b, strict=True)
-            )
-            return jnp.sqrt(sq) / denominator
-
-        def fd_error(deriv: Any) -> Array:
-            return distance(
-                reference_fd, jax.vmap(lambda *v: predicted(deriv, list(v)))(*vs)
-            )
-
-        out["fd_err"] = fd_error(reference)
-        out["fd_formula_err"] = fd_error(value)
-        out["fd_spread"] = distance(fd_h, fd_2h)
-        return out
-
-    def run(
-        xs: Any, directions: Any, radius: Array, rtol: Array, atol: Array
-    ) -> dict[str, Any]:
-        if batching == "vmap":
-            r = jax.vmap(one)(xs, directions, radius)
-        else:
-            r = jax.lax.map(lambda args: one(*args), (xs, directions, radius))
-        finite = r["y_finite"] & r["ref_finite"] & r["value_finite"]
-        allowed = atol + rtol * r["ref_norm"]
-        ratio = jnp.where(
-            r["abs_err"] == 0, 0.0, r["abs_err"] / jnp.where(allowed > 0, allowed, tiny)
-        )
-        score = jnp.where(finite, ratio, jnp.inf)
-        w = jnp.argmax(jnp.where(jnp.isnan(score), jnp.inf, score))
-        leaf_err, leaf_idx, leaf_value, leaf_reference = [], [], [], []
-        for v, ref in zip(
-            jax.tree_util.tree_leaves(r["value"]),
-            jax.tree_util.tree_leaves(r["reference"]),
-            strict=True,
-        ):
-            vw, rw = v[w].ravel(), ref[w].ravel()
-            if vw.size == 0:
-                vw, rw = jnp.zeros(1, v.dtype), jnp.zeros(1, v.dtype)
-            err = jnp.abs(vw - rw)
-            i = jnp.argmax(jnp.where(jnp.isnan(err), jnp.inf, err))
-            leaf_err.append(jnp.where(jnp.isnan(err[i]), jnp.inf, err[i]))
-            leaf_idx.append(i)
-            leaf_value.append(vw[i])
-            leaf_reference.append(rw[i])
-        out = {
-            "abs_err": r["abs_err"],
-            "ref_norm": r["ref_norm"],
-            "y_finite": r["y_finite"],
-            "ref_finite": r["ref_finite"],
-            "value_finite": r["value_finite"],
-            "passed": finite & (r["abs_err"] <= allowed),
-            "worst": w,
-            "leaf_err": jnp.stack(leaf_err),
-            "leaf_idx": jnp.stack(leaf_idx),
-            "leaf_value": jnp.stack(leaf_value),
-            "leaf_reference": jnp.stack(leaf_reference),
-        }
-        if d:
-            out["fd_err"] = r["fd_err"]
-            out["fd_formula_err"] = r["fd_formula_err"]
-            out["fd_finite"] = r["fd_finite"]
-            out["fd_spread"] = r["fd_spread"]
-        return out
-
-    return jax.jit(run), meta
-
-
-_CACHE: collections.OrderedDict[Hashable, tuple[Callable[..., Any], _Meta]] = (
-    collections.OrderedDict()
-)
-_CACHE_SIZE = 64
-
-
-def _compiled(*args: Any) -> tuple[Callable[..., Any], _Meta]:
-    """:func:`_build`, memoised so that repeating a check does not recompile it.
-
-    The compiled function depends on the domain only through the structure and
-    shapes of its samples (they are inputs), so domains of the same shape, say
-    ``symmetric(4)`` and ``invertible(4)``, share it.
-    """
-    kind, f, formula, domain, *rest = args
-    flat, treedef = _domains._flatten(domain)
-    cache_key = (
-        kind,
-        f,
-        formula,
-        treedef,
-        tuple(d.shape for d in flat),
-        *rest,
-        jax.config.jax_enable_x64,
-    )
-    try:
-        hit = _CACHE.get(cache_key)
-    except TypeError:  # an unhashable callable: do not cache
-        hit = None
-        cache_key = None
-    if hit is None:
-        hit = _build(kind, f, formula, *rest)
-        if cache_key is not None:
-            _CACHE[cache_key] = hit
-            if len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(cache_key)
-    hit[1].domain_name = _domains.describe(domain)
-    return hit
-
-
 # -- the verdict -------------------------------------------------------------
-
-
-def _first(flags: np.ndarray[Any, Any]) -> int:
-    return int(np.argmax(flags))
-
-
-#: Finite differences that change by more than this fraction of the derivative
-#: when their step doubles are not trusted: f is not smooth at that scale.
-_MAX_SPREAD = 0.1
-
-
-@dataclasses.dataclass(frozen=True)
-class _FiniteDifferences:
-    """The finite-difference cross-check, summarised on the host."""
-
-    run: bool
-    ok: bool = True
-    formula_ok: bool = True
-    rel_errors: np.ndarray[Any, Any] = dataclasses.field(
-        default_factory=lambda: np.array([])
-    )
-    max_rel_error: float = math.nan
-    formula_max_rel_error: float = math.nan
-    max_spread: float = math.nan
-    note: str = ""
-
-    @classmethod
-    def summarise(cls, out: dict[str, Any], tol: Tolerances) -> _FiniteDifferences:
-        def worst(a: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-            return np.max(np.where(np.isnan(a), np.inf, a), axis=-1)
-
-        err = np.asarray(out["fd_err"], dtype=np.float64)
-        formula_err = np.asarray(out["fd_formula_err"], dtype=np.float64)
-        spread = np.asarray(out["fd_spread"], dtype=np.float64)
-        finite = np.asarray(out["fd_finite"])
-        smooth = spread <= _MAX_SPREAD
-        # Each difference is judged against its own error estimate, plus a floor.
-        allowed = tol.fd_rtol + spread
-        ok = finite & np.all(smooth & (err <= allowed), axis=1)
-        formula_ok = finite & np.all(smooth & (formula_err <= allowed), axis=1)
-        rel_errors = worst(err)
-        max_spread = float(np.max(worst(spread)))
-        if not np.all(finite):
-            note = (
-                f"finite differences gave NaN or inf at {int(np.sum(~finite))} trials "
-                "(the steps x ± h v may leave the set where f is defined)"
-            )
-        elif not np.all(smooth):
-            note = (
-                f"finite differences change by {max_spread:.0%} of the derivative when "
-                "their step doubles"
-            )
-        else:
-            note = (
-                f"finite differences disagree (relative error "
-                f"{float(np.max(rel_errors)):.2e}, beyond their own error estimate "
-                f"and the floor {tol.fd_rtol:.1e})"
-            )
-        return cls(
-            run=True,
-            ok=bool(np.all(ok)),
-            formula_ok=bool(np.all(formula_ok)),
-            rel_errors=rel_errors,
-            max_rel_error=float(np.max(rel_errors)),
-            formula_max_rel_error=float(np.max(worst(formula_err))),
-            max_spread=max_spread,
-            note=note,
-        )
 
 
 def _verdict(
@@ -716,7 +262,7 @@ def _verdict(
     nonfinite: dict[str, tuple[int, int]],
     trials: int,
     formula_ok: bool,
-    fd: _FiniteDifferences,
+    fd: FiniteDifferences,
     max_rel: float,
     tol: Tolerances,
     worst: str,
@@ -787,13 +333,14 @@ def _check(
     fd_directions: int,
     fd_rtol: float | None,
     batching: Batching,
+    optimize: bool,
     mode: JacobianMode = "auto",
 ) -> CheckResult:
     for role, fn in (("f", f), ("the formula", formula)):
         if not callable(fn):
             msg = f"{role} must be a function of one input, got {type(fn).__name__}."
             raise TypeError(msg)
-    for name, value, low in (
+    for option, value, low in (
         ("trials", trials, 1),
         ("fd_directions", fd_directions, 0),
     ):
@@ -802,7 +349,7 @@ def _check(
             or not isinstance(value, int | np.integer)
             or value < low
         ):
-            msg = f"{name} must be an integer >= {low}, got {value!r}."
+            msg = f"{option} must be an integer >= {low}, got {value!r}."
             raise ValueError(msg)
     trials, fd_directions = int(trials), int(fd_directions)
     if mode not in ("auto", "fwd", "rev"):
@@ -811,7 +358,14 @@ def _check(
     if batching not in ("map", "vmap"):
         msg = f"batching must be 'map' or 'vmap', got {batching!r}."
         raise ValueError(msg)
-    _domains._flatten(domain)  # raises TypeError for a bad domain
+    leaves, _ = _domains._flatten(domain)  # raises TypeError for a bad domain
+    if not any(math.prod(leaf.shape) for leaf in leaves):
+        msg = (
+            f"the domain {_domains.describe(domain)!r} has no entries (shape "
+            f"{[leaf.shape for leaf in leaves]}), so there is nothing to compare: give "
+            "it at least one entry, e.g. domains.real(3)."
+        )
+        raise ValueError(msg)
     try:
         wants_x64 = dtype is None or np.dtype(dtype).itemsize >= 8
     except TypeError:
@@ -823,17 +377,19 @@ def _check(
         xs = _domains._sample_numpy(domain, rng, trials, dt)
         directions = jax.tree_util.tree_map(
             lambda a: rng.standard_normal((trials, fd_directions, *a.shape[1:])).astype(
-                dt
+                dt, copy=False
             ),
             xs,
         )
+        radius = _domains._radius_numpy(domain, xs)
+        hv, fd_steps = steps(xs, directions, radius, tol.fd_step)
         run, meta = _compiled(
-            kind, f, formula, domain, dt, fd_directions, tol.fd_step, mode, batching
+            kind, f, formula, domain, dt, mode, batching, bool(optimize)
         )
-        radius = _domains._radius_numpy(domain, xs).astype(dt)
-        out = jax.device_get(run(xs, directions, radius, tol.rtol, tol.atol))
+        out = jax.device_get(run(xs, hv))
+    comparison = compare(kind, out, fd_steps, tol, float(np.finfo(dt).tiny))
     return _result(
-        kind, f, formula, domain, trials, dt, fd_directions, tol, meta, xs, out
+        kind, f, formula, domain, dt, fd_directions, tol, meta, xs, comparison
     )
 
 
@@ -842,41 +398,25 @@ def _result(
     f: Callable[..., Any],
     formula: Callable[..., Any],
     domain: Any,
-    trials: int,
     dt: np.dtype[Any],
     fd_directions: int,
     tol: Tolerances,
-    meta: _Meta,
+    meta: Meta,
     xs: Any,
-    out: dict[str, Any],
+    c: Comparison,
 ) -> CheckResult:
-    abs_err = np.asarray(out["abs_err"], dtype=np.float64)
-    ref_norm = np.asarray(out["ref_norm"], dtype=np.float64)
-    tiny = float(np.finfo(dt).tiny)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        rel = abs_err / np.maximum(ref_norm, tiny)
-    flags = {
-        "f": ~np.asarray(out["y_finite"]),
-        "formula": ~np.asarray(out["value_finite"]),
-        "autodiff": ~np.asarray(out["ref_finite"]),
-    }
-    nonfinite = {k: (int(v.sum()), int(np.argmax(v))) for k, v in flags.items()}
+    trials = len(c.abs_errors)
+    nonfinite = {k: (int(v.sum()), int(np.argmax(v))) for k, v in c.nonfinite.items()}
     values_finite = not any(v[0] for v in nonfinite.values())
-    formula_ok = bool(np.all(out["passed"]))
-    fd = (
-        _FiniteDifferences.summarise(out, tol)
-        if fd_directions
-        else _FiniteDifferences(run=False, rel_errors=np.full(trials, np.nan))
+    formula_ok = bool(np.all(c.passed))
+    fd = c.fd
+    shape = meta.shapes[c.worst_leaf]
+    index = (
+        tuple(int(i) for i in np.unravel_index(c.worst_index, shape)) if shape else ()
     )
-
-    leaf = int(np.argmax(np.asarray(out["leaf_err"])))
-    shape = meta.shapes[leaf]
-    flat_index = int(np.asarray(out["leaf_idx"])[leaf])
-    index = tuple(int(i) for i in np.unravel_index(flat_index, shape)) if shape else ()
-    worst_index: Any = index if meta.single else (meta.paths[leaf], index)
-    worst_trial = int(out["worst"])
-    where = str(index) if meta.single else f"{meta.paths[leaf]} {index}"
-    max_rel = float(np.max(rel)) if values_finite else math.nan
+    worst_index: Any = index if meta.single else (meta.paths[c.worst_leaf], index)
+    where = str(index) if meta.single else f"{meta.paths[c.worst_leaf]} {index}"
+    max_rel = float(np.max(c.rel_errors)) if values_finite else math.nan
     verdict = _verdict(
         nonfinite=nonfinite,
         trials=trials,
@@ -884,16 +424,16 @@ def _result(
         fd=fd,
         max_rel=max_rel,
         tol=tol,
-        worst=f"trial {worst_trial}, component {where}",
+        worst=f"trial {c.worst_trial}, component {where}",
     )
     counts = {k: v[0] for k, v in nonfinite.items()}
     if fd.run:
-        counts["finite differences"] = int(np.sum(~np.asarray(out["fd_finite"])))
+        counts["finite differences"] = fd.nonfinite
     return CheckResult(
         ok=formula_ok and fd.ok and values_finite,
         kind=kind,
-        function=_name(f),
-        formula=_name(formula),
+        function=name(f),
+        formula=name(formula),
         autodiff=meta.autodiff,
         domain_name=_domains.describe(domain),
         trials=trials,
@@ -901,14 +441,14 @@ def _result(
         rtol=tol.rtol,
         atol=tol.atol,
         max_rel_error=max_rel,
-        max_abs_error=float(np.max(abs_err)) if values_finite else math.nan,
-        rel_errors=rel,
-        abs_errors=abs_err,
-        worst_trial=worst_trial,
+        max_abs_error=float(np.max(c.abs_errors)) if values_finite else math.nan,
+        rel_errors=c.rel_errors,
+        abs_errors=c.abs_errors,
+        worst_trial=c.worst_trial,
         worst_index=worst_index,
-        worst_formula_value=float(np.asarray(out["leaf_value"])[leaf]),
-        worst_autodiff_value=float(np.asarray(out["leaf_reference"])[leaf]),
-        worst_input=jax.tree_util.tree_map(lambda a: a[worst_trial], xs),
+        worst_formula_value=c.worst_value,
+        worst_autodiff_value=c.worst_reference,
+        worst_input=jax.tree_util.tree_map(lambda a: a[c.worst_trial], xs),
         fd_directions=fd_directions,
         fd_rtol=tol.fd_rtol,
         fd_max_rel_error=fd.max_rel_error,
@@ -934,6 +474,7 @@ def check_gradient(
     fd_directions: int = 3,
     fd_rtol: float | None = None,
     batching: Batching = "map",
+    optimize: bool = False,
 ) -> CheckResult:
     r"""Compare a hand-derived gradient with :func:`jax.grad` at random inputs.
 
@@ -966,6 +507,9 @@ def check_gradient(
             omitted.
         batching: ``"map"`` loops over the trials in compiled code
             (:func:`jax.lax.map`); ``"vmap"`` batches them (:func:`jax.vmap`).
+        optimize: compile with XLA's optimisation passes. Off by default: a
+            check compiles a small program and runs it once, and the passes
+            would cost more compilation time than they save in run time.
 
     Returns:
         A :class:`CheckResult`; it is truthy when the check passed.
@@ -1004,6 +548,7 @@ def check_gradient(
         fd_directions=fd_directions,
         fd_rtol=fd_rtol,
         batching=batching,
+        optimize=optimize,
     )
 
 
@@ -1021,6 +566,7 @@ def check_jacobian(
     fd_rtol: float | None = None,
     batching: Batching = "map",
     mode: JacobianMode = "auto",
+    optimize: bool = False,
 ) -> CheckResult:
     r"""Compare a hand-derived Jacobian with :func:`jax.jacfwd` or :func:`jax.jacrev`.
 
@@ -1046,6 +592,9 @@ def check_jacobian(
             (:func:`jax.lax.map`); ``"vmap"`` batches them (:func:`jax.vmap`).
         mode: ``"fwd"`` (:func:`jax.jacfwd`), ``"rev"`` (:func:`jax.jacrev`), or
             ``"auto"``: reverse mode when the output is smaller than the input.
+        optimize: compile with XLA's optimisation passes. Off by default: a
+            check compiles a small program and runs it once, and the passes
+            would cost more compilation time than they save in run time.
 
     Returns:
         A :class:`CheckResult`.
@@ -1084,6 +633,7 @@ def check_jacobian(
         fd_rtol=fd_rtol,
         batching=batching,
         mode=mode,
+        optimize=optimize,
     )
 
 
@@ -1100,6 +650,7 @@ def check_hessian(
     fd_directions: int = 3,
     fd_rtol: float | None = None,
     batching: Batching = "map",
+    optimize: bool = False,
 ) -> CheckResult:
     r"""Compare a hand-derived Hessian with :func:`jax.hessian`.
 
@@ -1123,6 +674,9 @@ def check_hessian(
         fd_rtol: the finite-difference tolerance; :math:`10^2 \sqrt{\varepsilon}` when omitted.
         batching: ``"map"`` loops over the trials in compiled code
             (:func:`jax.lax.map`); ``"vmap"`` batches them (:func:`jax.vmap`).
+        optimize: compile with XLA's optimisation passes. Off by default: a
+            check compiles a small program and runs it once, and the passes
+            would cost more compilation time than they save in run time.
 
     Returns:
         A :class:`CheckResult`.
@@ -1159,6 +713,7 @@ def check_hessian(
         fd_directions=fd_directions,
         fd_rtol=fd_rtol,
         batching=batching,
+        optimize=optimize,
     )
 
 

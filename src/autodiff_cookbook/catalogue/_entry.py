@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Literal
-
-import jax
 
 from ..checks import CheckResult, check_gradient, check_hessian, check_jacobian
 
-__all__ = ["DEFAULT_TRIALS", "KINDS", "Identity", "Kind", "quick_compilation"]
+__all__ = ["DEFAULT_TRIALS", "KINDS", "Identity", "Kind"]
 
 Kind = Literal["gradient", "jacobian", "hessian"]
 
@@ -29,27 +26,6 @@ _ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 #: Points checked per entry unless an entry or a caller says otherwise.
 DEFAULT_TRIALS = 16
-
-_NO_OPTIMIZATIONS = "jax_disable_most_optimizations"
-
-
-@contextlib.contextmanager
-def quick_compilation(enabled: bool = True) -> Iterator[None]:
-    """Compile with XLA's optimisations off inside the block, then restore the setting.
-
-    A check compiles one small program and runs it once, on a few 4x4 inputs:
-    compilation is nearly all of its cost, XLA's optimisation passes are a large
-    part of that, and they save microseconds at run time.
-    """
-    if not enabled:
-        yield
-        return
-    before = bool(jax.config.values.get(_NO_OPTIMIZATIONS, False))
-    jax.config.update(_NO_OPTIMIZATIONS, True)
-    try:
-        yield
-    finally:
-        jax.config.update(_NO_OPTIMIZATIONS, before)
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
@@ -156,9 +132,9 @@ class Identity:
         :func:`~autodiff_cookbook.check_hessian`, according to :attr:`kind`.
 
         Args:
-            optimize: compile with XLA's optimisations. Off by default: a check
-                compiles one small program and runs it once, so they would cost
-                more time than they save.
+            optimize: compile with XLA's optimisation passes (the checkers'
+                ``optimize``). Off by default: a check compiles one small program
+                and runs it once, so they would cost more time than they save.
             **options: keyword options of the checker (``trials``, ``key``,
                 ``rtol``, ``atol``, ``dtype``, ...). ``trials`` defaults to
                 :attr:`trials` and ``key`` to :attr:`key`.
@@ -176,8 +152,9 @@ class Identity:
         """
         options = {"trials": self.trials, "key": self.key, **options}
         checker = _CHECKERS[self.kind]
-        with quick_compilation(not optimize):
-            return checker(self.function, self.derivative, self.domain, **options)
+        return checker(
+            self.function, self.derivative, self.domain, optimize=optimize, **options
+        )
 
     def __repr__(self) -> str:
         return f"Identity({self.id!r})"

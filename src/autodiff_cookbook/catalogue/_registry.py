@@ -115,7 +115,7 @@ class Catalogue(Sequence[Identity]):
         Args:
             optimize: compile the checks with XLA's optimisations. Off by default:
                 each check compiles a small program and runs it once, so the
-                optimisations cost about half of the time and save nothing.
+                optimisations would take most of the time and save nothing.
             **options: passed to every :meth:`Identity.check`, such as ``dtype``
                 or ``trials``.
 

@@ -1,0 +1,369 @@
+"""The host side of a check: finite-difference steps, errors and their statistics.
+
+The compiled program (:mod:`autodiff_cookbook._evaluate`) returns the formula's
+and autodiff's values at every trial and ``f`` at every finite-difference point;
+this module draws the steps before it runs and compares the values after,
+with NumPy in float64: errors per trial, the worst trial and component, the
+finite differences and their Richardson combination, and which values were NaN
+or inf. Arrays here are stacked along a first axis of trials; derivatives and
+directions are flattened leaf by leaf, as :func:`jax.tree_util.tree_leaves`
+orders them (for a Jacobian, output leaves outer and input leaves inner).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import jax
+import numpy as np
+
+from ._tolerances import Tolerances
+
+__all__: list[str] = []
+
+Arrays = list[np.ndarray[Any, Any]]
+
+#: Finite differences that change by more than this fraction of the derivative
+#: when their step doubles are not trusted: f is not smooth at that scale.
+MAX_SPREAD = 0.1
+
+
+def _per_trial(leaves: Arrays, axes: int = 1) -> Arrays:
+    """Each leaf reshaped to ``(trials, ..., size)``, keeping ``axes`` leading axes."""
+    return [a.reshape(*a.shape[:axes], math.prod(a.shape[axes:])) for a in leaves]
+
+
+def _norm(leaves: Arrays) -> np.ndarray[Any, Any]:
+    """The Euclidean norm over all components of all leaves, per trial (last axis)."""
+    return np.sqrt(sum(np.sum(a**2, axis=-1) for a in leaves))
+
+
+def _all_finite(leaves: Arrays) -> np.ndarray[Any, Any]:
+    """Whether every component of every leaf is finite, per trial (first axis)."""
+    flat = [np.isfinite(a).reshape(a.shape[0], -1).all(axis=1) for a in leaves]
+    return np.logical_and.reduce(flat)
+
+
+@dataclasses.dataclass(frozen=True)
+class Steps:
+    """The finite-difference steps of every trial.
+
+    Attributes:
+        directions: unit directions per input leaf, ``(trials, d, size)``, float64.
+        h: the step per trial.
+        scale: the scale of the input per trial, ``max(||x||, 1)`` capped by the
+            domain's radius.
+    """
+
+    directions: Arrays
+    h: np.ndarray[Any, Any]
+    scale: np.ndarray[Any, Any]
+
+
+def steps(
+    xs: Any, raw_directions: Any, radius: np.ndarray[Any, Any], step: float
+) -> tuple[Any, Steps]:
+    """The finite-difference steps ``h v`` around each input.
+
+    Args:
+        xs: the inputs, a pytree of arrays stacked along a first axis of trials.
+        raw_directions: per leaf of ``xs``, ``(trials, d, ...)`` normal noise,
+            normalised here to unit directions over all leaves.
+        radius: per trial, how far the input may move and stay in its domain.
+        step: the step relative to the scale (``Tolerances.fd_step``).
+
+    Returns:
+        ``h v``, a pytree like ``raw_directions`` in the dtype of ``xs`` (the
+        compiled program evaluates ``f`` at ``x``, ``x ± h v`` and ``x ± 2h v``),
+        and the :class:`Steps`.
+    """
+    x_leaves = jax.tree_util.tree_leaves(xs)
+    raw_leaves, treedef = jax.tree_util.tree_flatten(raw_directions)
+    trials, d = raw_leaves[0].shape[:2]
+    raw = _per_trial([np.asarray(a, np.float64) for a in raw_leaves], axes=2)
+    if d == 0:
+        empty = np.full(trials, np.nan)
+        return raw_directions, Steps(raw, empty, empty)
+    norms = _norm(raw)[..., None]
+    directions = [r / norms for r in raw]
+    # The scale of the input, but no more than its distance to the domain's
+    # boundary: the steps x ± 2h v stay where f is defined.
+    x64 = _per_trial([np.asarray(a, np.float64) for a in x_leaves])
+    scale = np.minimum(np.maximum(_norm(x64), 1.0), radius)
+    h = step * scale
+    hv = [
+        (h[:, None, None] * v).reshape(a.shape).astype(a.dtype)
+        for a, v in zip(raw_leaves, directions, strict=True)
+    ]
+    return jax.tree_util.tree_unflatten(treedef, hv), Steps(directions, h, scale)
+
+
+def _contract(
+    kind: str, derivative: Arrays, directions: Arrays, out_sizes: list[int]
+) -> Arrays:
+    """What finite differences approximate: ``J v`` per output leaf, or ``v^T H v``.
+
+    ``derivative`` holds the leaves ``(trials, *out_i, *in_j)`` (for a gradient the
+    output is the scalar ``f``; for a Hessian ``out_i`` is the input leaf ``i``),
+    and ``directions`` the unit directions ``(trials, d, size_j)``; ``J v`` has
+    the leaves ``(trials, d, size_i)``.
+    """
+    trials, d = directions[0].shape[:2]
+    if kind == "hessian":
+        out_sizes = [v.shape[-1] for v in directions]
+    products = []
+    for i, size in enumerate(out_sizes):
+        total = np.zeros((trials, d, size))
+        for j, v in enumerate(directions):
+            block = derivative[i * len(directions) + j]
+            total += np.einsum(
+                "toi,tdi->tdo", block.reshape(trials, size, v.shape[-1]), v
+            )
+        products.append(total)
+    if kind == "hessian":
+        quadratic = sum(
+            np.einsum("tdo,tdo->td", v, hv)
+            for v, hv in zip(directions, products, strict=True)
+        )
+        return [quadratic[..., None]]
+    return products
+
+
+@dataclasses.dataclass(frozen=True)
+class FiniteDifferences:
+    """The finite-difference cross-check, summarised."""
+
+    run: bool
+    ok: bool = True
+    formula_ok: bool = True
+    rel_errors: np.ndarray[Any, Any] = dataclasses.field(
+        default_factory=lambda: np.array([])
+    )
+    max_rel_error: float = math.nan
+    formula_max_rel_error: float = math.nan
+    max_spread: float = math.nan
+    nonfinite: int = 0
+    note: str = ""
+
+    @classmethod
+    def not_run(cls, trials: int) -> FiniteDifferences:
+        return cls(run=False, rel_errors=np.full(trials, np.nan))
+
+    @classmethod
+    def compare(
+        cls,
+        kind: str,
+        ys: Arrays,
+        value: Arrays,
+        reference: Arrays,
+        ref_norm: np.ndarray[Any, Any],
+        steps: Steps,
+        tol: Tolerances,
+        tiny: float,
+    ) -> FiniteDifferences:
+        """Compare autodiff and the formula with finite differences of ``f``.
+
+        ``ys`` holds ``f`` at ``x``, ``x + h v``, ``x - h v``, ``x + 2h v`` and
+        ``x - 2h v`` (``d`` directions each), per output leaf ``(trials, 1 + 4 d,
+        size)``.
+        """
+        d = steps.directions[0].shape[1]
+        y0 = [y[:, 0] for y in ys]
+        p1, m1, p2, m2 = (
+            [y[:, 1 + k * d : 1 + (k + 1) * d] for y in ys] for k in range(4)
+        )
+        h = steps.h[:, None, None]
+        if kind == "hessian":
+            # Second differences approximate v^T H v.
+            fd_h = [(p1[0] - 2 * y0[0][:, None] + m1[0]) / h**2]
+            fd_2h = [(p2[0] - 2 * y0[0][:, None] + m2[0]) / (4 * h**2)]
+            floor = np.abs(y0[0][:, 0]) / steps.scale**2
+        else:
+            # Central differences approximate J v.
+            fd_h = [(p - m) / (2 * h) for p, m in zip(p1, m1, strict=True)]
+            fd_2h = [(p - m) / (4 * h) for p, m in zip(p2, m2, strict=True)]
+            floor = _norm(y0) / steps.scale
+        # Both truncation errors are O(h^2), so the Richardson combination
+        # (4 D(h) - D(2h)) / 3 is more accurate than either, and D(h) - D(2h)
+        # estimates their error: rounding and truncation, and a jump if the
+        # steps cross a kink.
+        combined = [(4 * a - b) / 3 for a, b in zip(fd_h, fd_2h, strict=True)]
+        # Errors relative to the derivative's norm, or to the rounding error of
+        # the differences when the derivative is tiny next to f.
+        denominator = np.maximum(np.maximum(ref_norm, floor), tiny)[:, None]
+
+        def distance(a: Arrays, b: Arrays) -> np.ndarray[Any, Any]:
+            return _norm([u - w for u, w in zip(a, b, strict=True)]) / denominator
+
+        def error(derivative: Arrays) -> np.ndarray[Any, Any]:
+            return distance(
+                combined,
+                _contract(
+                    kind, derivative, steps.directions, [y.shape[-1] for y in ys]
+                ),
+            )
+
+        finite = _all_finite(ys)
+        return cls.summarise(
+            error(reference), error(value), distance(fd_h, fd_2h), finite, tol
+        )
+
+    @classmethod
+    def summarise(
+        cls,
+        err: np.ndarray[Any, Any],
+        formula_err: np.ndarray[Any, Any],
+        spread: np.ndarray[Any, Any],
+        finite: np.ndarray[Any, Any],
+        tol: Tolerances,
+    ) -> FiniteDifferences:
+        """Judge the errors ``(trials, directions)`` of autodiff and the formula."""
+
+        def worst(a: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+            return np.max(np.where(np.isnan(a), np.inf, a), axis=-1)
+
+        smooth = spread <= MAX_SPREAD
+        # Each difference is judged against its own error estimate, plus a floor.
+        allowed = tol.fd_rtol + spread
+        ok = finite & np.all(smooth & (err <= allowed), axis=1)
+        formula_ok = finite & np.all(smooth & (formula_err <= allowed), axis=1)
+        rel_errors = worst(err)
+        max_spread = float(np.max(worst(spread)))
+        if not np.all(finite):
+            note = (
+                f"finite differences gave NaN or inf at {int(np.sum(~finite))} trials "
+                "(the steps x ± h v may leave the set where f is defined)"
+            )
+        elif not np.all(smooth):
+            note = (
+                f"finite differences change by {max_spread:.0%} of the derivative when "
+                "their step doubles"
+            )
+        else:
+            note = (
+                f"finite differences disagree (relative error "
+                f"{float(np.max(rel_errors)):.2e}, beyond their own error estimate "
+                f"and the floor {tol.fd_rtol:.1e})"
+            )
+        return cls(
+            run=True,
+            ok=bool(np.all(ok)),
+            formula_ok=bool(np.all(formula_ok)),
+            rel_errors=rel_errors,
+            max_rel_error=float(np.max(rel_errors)),
+            formula_max_rel_error=float(np.max(worst(formula_err))),
+            max_spread=max_spread,
+            nonfinite=int(np.sum(~finite)),
+            note=note,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """Formula against autodiff at every trial, and the finite-difference referee.
+
+    Attributes:
+        abs_errors: per trial, ``||formula - autodiff||``.
+        rel_errors: per trial, that divided by ``||autodiff||``.
+        passed: per trial, finite and within ``atol + rtol ||autodiff||``.
+        nonfinite: for ``"f"``, ``"formula"`` and ``"autodiff"``, per trial,
+            whether it gave NaN or inf.
+        worst_trial: the trial furthest beyond the tolerance (the first
+            non-finite one if any).
+        worst_leaf: the derivative's leaf holding the worst component of that trial.
+        worst_index: that component's flat index in its leaf.
+        worst_value: the formula's value of that component.
+        worst_reference: autodiff's value of it.
+        fd: the finite-difference cross-check.
+    """
+
+    abs_errors: np.ndarray[Any, Any]
+    rel_errors: np.ndarray[Any, Any]
+    passed: np.ndarray[Any, Any]
+    nonfinite: dict[str, np.ndarray[Any, Any]]
+    worst_trial: int
+    worst_leaf: int
+    worst_index: int
+    worst_value: float
+    worst_reference: float
+    fd: FiniteDifferences
+
+
+def _worst(scores: np.ndarray[Any, Any]) -> int:
+    """The index of the largest score, NaN counting as infinite; the first if tied."""
+    return int(np.argmax(np.where(np.isnan(scores), np.inf, scores)))
+
+
+def compare(
+    kind: str, out: dict[str, Any], steps: Steps, tol: Tolerances, tiny: float
+) -> Comparison:
+    """Compare the formula with autodiff, and both with finite differences.
+
+    Args:
+        kind: ``"gradient"``, ``"jacobian"`` or ``"hessian"``.
+        out: what the compiled program returned: ``"value"`` (the formula),
+            ``"reference"`` (autodiff) and ``"ys"`` (``f`` at the input and
+            the finite-difference points around it), NumPy arrays stacked along
+            a first axis of trials.
+        steps: the finite-difference steps; no directions skips the referee.
+        tol: the tolerances.
+        tiny: the smallest normal number of the dtype, to divide by instead of 0.
+    """
+    with np.errstate(all="ignore"):
+        value, reference = (
+            _per_trial(
+                [np.asarray(a, np.float64) for a in jax.tree_util.tree_leaves(t)]
+            )
+            for t in (out["value"], out["reference"])
+        )
+        ys = _per_trial(
+            [np.asarray(a, np.float64) for a in jax.tree_util.tree_leaves(out["ys"])],
+            axes=2,
+        )
+        trials = ys[0].shape[0]
+        abs_err = _norm([v - r for v, r in zip(value, reference, strict=True)])
+        ref_norm = _norm(reference)
+        rel = abs_err / np.maximum(ref_norm, tiny)
+        nonfinite = {
+            "f": ~_all_finite([y[:, 0] for y in ys]),
+            "formula": ~_all_finite(value),
+            "autodiff": ~_all_finite(reference),
+        }
+        finite = ~np.logical_or.reduce(list(nonfinite.values()))
+        allowed = tol.atol + tol.rtol * ref_norm
+        ratio = np.where(
+            abs_err == 0, 0.0, abs_err / np.where(allowed > 0, allowed, tiny)
+        )
+        w = _worst(np.where(finite, ratio, np.inf))
+        # The worst component of the worst trial: the largest |formula - autodiff|
+        # in each leaf, then the largest over the leaves.
+        leaf_err, leaf_idx = [], []
+        for v, r in zip(value, reference, strict=True):
+            err = np.abs(v[w] - r[w]) if v.shape[1] else np.zeros(1)
+            i = _worst(err)
+            leaf_err.append(np.inf if np.isnan(err[i]) else err[i])
+            leaf_idx.append(i)
+        leaf = int(np.argmax(leaf_err))
+        i = leaf_idx[leaf]
+        has = value[leaf].shape[1] > 0
+        fd = (
+            FiniteDifferences.compare(
+                kind, ys, value, reference, ref_norm, steps, tol, tiny
+            )
+            if steps.directions[0].shape[1]
+            else FiniteDifferences.not_run(trials)
+        )
+        return Comparison(
+            abs_errors=abs_err,
+            rel_errors=rel,
+            passed=finite & (abs_err <= allowed),
+            nonfinite=nonfinite,
+            worst_trial=w,
+            worst_leaf=leaf,
+            worst_index=i,
+            worst_value=float(value[leaf][w, i]) if has else 0.0,
+            worst_reference=float(reference[leaf][w, i]) if has else 0.0,
+            fd=fd,
+        )
