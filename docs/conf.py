@@ -7,11 +7,14 @@ HTML always shows outputs computed by the build that made it.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
+import importlib
 import importlib.metadata
 import importlib.util
 import json
 import os
+import pkgutil
 import shutil
 from pathlib import Path
 
@@ -211,15 +214,53 @@ _TYPE_ALIASES = {
 }
 
 
-def _resolve_alias(app, env, node, contnode):  # type: ignore[no-untyped-def]
-    """Point references to JAX's private class paths at their public names."""
-    target = node.get("reftarget")
-    if node.get("refdomain") != "py" or target not in _TYPE_ALIASES:
-        return None
-    from sphinx.ext import intersphinx
+@functools.cache
+def _defining_modules() -> dict[str, str]:
+    """Map each name re-exported by ``autodiff_cookbook`` to its public module.
 
-    node["reftarget"] = _TYPE_ALIASES[target]
-    return intersphinx.missing_reference(app, env, node, contnode)
+    The API reference documents every name once, on its module's page
+    (``autodiff_cookbook.checks.check_gradient``); the pages refer to the short
+    name that users import (``autodiff_cookbook.check_gradient``).
+    """
+    import autodiff_cookbook
+
+    modules: dict[str, str] = {}
+    for info in pkgutil.iter_modules(autodiff_cookbook.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"autodiff_cookbook.{info.name}")
+        for name in getattr(module, "__all__", ()):
+            if name in autodiff_cookbook.__all__:
+                modules.setdefault(name, module.__name__)
+    return modules
+
+
+def _resolve_alias(app, env, node, contnode):  # type: ignore[no-untyped-def]
+    """Resolve JAX's private class paths and the package's short names.
+
+    ``jax.jaxlib._jax.Array`` goes to JAX's inventory as ``jax.Array``;
+    ``autodiff_cookbook.name`` (or ``name`` under ``currentmodule::
+    autodiff_cookbook``) goes to the page of the module that defines it.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py":
+        return None
+    if target in _TYPE_ALIASES:
+        from sphinx.ext import intersphinx
+
+        node["reftarget"] = _TYPE_ALIASES[target]
+        return intersphinx.missing_reference(app, env, node, contnode)
+    if "." not in target and node.get("py:module") == "autodiff_cookbook":
+        target = f"autodiff_cookbook.{target}"
+    package, _, name = target.partition(".")
+    head = name.partition(".")[0]
+    module = _defining_modules().get(head)
+    if package != "autodiff_cookbook" or module is None:
+        return None
+    full = f"{module}.{name}"
+    return env.domains["py"].resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], full, node, contnode
+    )
 
 
 def _fail_on_execution_errors(app, env):  # type: ignore[no-untyped-def]
@@ -294,15 +335,19 @@ def _is_notebook(path: Path) -> bool:
 def _balance_parallel_reading(app, env, docnames):  # type: ignore[no-untyped-def]
     """Spread the executed pages evenly over Sphinx's parallel reading chunks.
 
-    Sphinx reads documents in contiguous chunks of the sorted list, one chunk per
-    process, so the pages that execute notebooks can pile up in one chunk while the
-    API stubs fill the others. Pages are dealt out longest first (by last build's
-    execution time, else by source size) to the chunk with the least work, and the
-    heaviest chunks are started first.
+    Sphinx reads documents in contiguous chunks of the sorted list, so the pages
+    that execute notebooks can pile up in one chunk while the API pages fill the
+    others. There can be more chunks than processes, and a process takes the next
+    chunk when it finishes one: pages spread over three chunks on two processes
+    would run two thirds of the work one after the other. So the executed pages
+    are dealt out, longest first (by last build's execution time, else by source
+    size), over the first chunks only, one per process, each to the chunk with the
+    least work; the cheap pages fill the rest, and the heaviest chunks start first.
     """
     if app.parallel <= 1 or len(docnames) < 2:
         return
     sizes = [len(chunk) for chunk in make_chunks(docnames, app.parallel)]
+    workers = min(app.parallel, len(sizes))
     known = json.loads(_PAGE_COSTS.read_text()) if _PAGE_COSTS.is_file() else {}
     cost = {}
     for docname in docnames:
@@ -313,7 +358,8 @@ def _balance_parallel_reading(app, env, docnames):  # type: ignore[no-untyped-de
     load = [0.0] * len(sizes)
     for docname in sorted(cost, key=cost.__getitem__, reverse=True):
         free = [i for i, size in enumerate(sizes) if len(chunks[i]) < size]
-        best = min(free, key=load.__getitem__)
+        first = [i for i in free if i < workers] or free
+        best = min(first, key=load.__getitem__)
         chunks[best].append(docname)
         load[best] += cost[docname]
     rest = iter(d for d in docnames if d not in cost)
