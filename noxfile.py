@@ -115,7 +115,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run the benchmarks in benchmarks/ and print their measured ratios."""
-    _install(session, "test")
+    _install(session, "test", "docs")  # bench_docs builds the site
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
     if not scripts:
         session.error("No benchmarks found in benchmarks/ (files named bench_*.py).")

@@ -141,6 +141,8 @@ if _jupyter_cache_root.is_dir():
 autosummary_generate = True
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
+# In the "On this page" list, an attribute shows as `ok`, not `CheckResult.ok`.
+toc_object_entries_show_parents = "hide"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -182,7 +184,7 @@ html_theme_options = {
     "use_edit_page_button": False,
     "use_issues_button": True,
     "use_download_button": True,
-    "show_toc_level": 2,
+    "show_toc_level": 1,
     "home_page_in_toc": True,
 }
 
