@@ -89,12 +89,27 @@ os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
 # Kernels read their IPython configuration from a profile made for the build:
 # errors shown on purpose print as one line (`TypeError: ...`) instead of a
 # traceback through the building machine's site-packages, and no history
-# database is written.
+# database is written. ipykernel 7 also warns at every start that a kernel on
+# TCP is unencrypted; the build's kernels listen on 127.0.0.1 only and sign
+# every message, so that one notice is dropped (other kernel warnings still show).
+_KERNEL_CONFIG = """\
+import logging
+
+c.InteractiveShell.xmode = "Minimal"
+c.HistoryManager.enabled = False
+
+
+class _DropPlainTcpNotice(logging.Filter):
+    def filter(self, record):
+        return "running over TCP without encryption" not in record.getMessage()
+
+
+logging.getLogger("IPKernelApp").addFilter(_DropPlainTcpNotice())
+"""
 _ipython_dir = DOCS / "_build" / ".ipython"
 (_ipython_dir / "profile_default").mkdir(parents=True, exist_ok=True)
 (_ipython_dir / "profile_default" / "ipython_kernel_config.py").write_text(
-    'c.InteractiveShell.xmode = "Minimal"\nc.HistoryManager.enabled = False\n',
-    encoding="utf-8",
+    _KERNEL_CONFIG, encoding="utf-8"
 )
 os.environ["IPYTHONDIR"] = str(_ipython_dir)
 

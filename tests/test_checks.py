@@ -587,6 +587,31 @@ def test_an_empty_domain_is_not_a_pass(check: Any) -> None:
         )
 
 
+def test_the_same_input_drawn_every_time_is_not_a_pass() -> None:
+    # The seed's bug (one PRNG key for every draw), in a domain of one's own.
+    class Constant(domains.Domain):
+        @property
+        def name(self) -> str:
+            return "constant"
+
+        def _from_noise(self, z: Any, xp: Any) -> Any:
+            return xp.ones_like(z).reshape(z.shape[:-1] + self.shape)
+
+        def _holds(self, x: Any, tol: float) -> bool:  # noqa: ARG002
+            return True
+
+    with pytest.raises(
+        ValueError, match=r"all 8 trials drew the same input .*constant"
+    ):
+        check_gradient(
+            lambda x: jnp.sum(x**2), lambda x: 2 * x, Constant((3,)), trials=8
+        )
+    # A set of one point: the simplex of one entry is {[1.0]}.
+    with pytest.raises(ValueError, match=r"single point, check there with trials=1"):
+        check_gradient(jnp.sum, jnp.ones_like, domains.simplex(1), trials=4)
+    assert check_gradient(jnp.sum, jnp.ones_like, domains.simplex(1), trials=1).ok
+
+
 def test_a_domain_that_does_not_fit_f_is_named() -> None:
     m = jnp.ones((3, 3))
     with pytest.raises(

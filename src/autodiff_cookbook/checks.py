@@ -319,6 +319,31 @@ def _rng(key: KeyLike) -> np.random.Generator:
     return np.random.default_rng([int(v) for v in data])
 
 
+def _require_different_inputs(domain: Any, xs: Any, trials: int) -> None:
+    """Refuse a check whose trials all drew the same input.
+
+    It would report ``trials`` points checked while testing one, as the seed
+    notebook's loop did when it reused one PRNG key. The built-in domains turn
+    fresh noise into every draw; a domain whose transform ignores its noise, or
+    a set of one point, is caught here.
+    """
+    if trials < 2:
+        return
+    rows = np.concatenate(
+        [np.asarray(a).reshape(trials, -1) for a in jax.tree_util.tree_leaves(xs)],
+        axis=1,
+    )
+    if np.array_equal(rows, np.broadcast_to(rows[0], rows.shape)):
+        msg = (
+            f"all {trials} trials drew the same input from the domain "
+            f"{_domains.describe(domain)!r}, so the check would test one point "
+            f"{trials} times. A domain must turn its noise into different points: "
+            "if it is your own Domain subclass, make _from_noise use the noise; if "
+            "the set has a single point, check there with trials=1."
+        )
+        raise ValueError(msg)
+
+
 def _check(
     kind: Kind,
     f: Callable[..., Any],
@@ -375,6 +400,7 @@ def _check(
         tol = default_tolerances(dt, kind, rtol=rtol, atol=atol, fd_rtol=fd_rtol)
         rng = _rng(key)
         xs = _domains._sample_numpy(domain, rng, trials, dt)
+        _require_different_inputs(domain, xs, trials)
         directions = jax.tree_util.tree_map(
             lambda a: rng.standard_normal((trials, fd_directions, *a.shape[1:])).astype(
                 dt, copy=False
