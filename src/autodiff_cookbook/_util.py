@@ -89,8 +89,3 @@ def tree_vdot(a: Any, b: Any) -> Array:
     """The Euclidean inner product of two pytrees with the same structure."""
     pairs = zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b), strict=True)
     return sum(jnp.vdot(x, y) for x, y in pairs)  # type: ignore[return-value]
-
-
-def tree_axpy(alpha: Array | float, x: Any, y: Any) -> Any:
-    """Return ``alpha * x + y`` leaf by leaf."""
-    return jax.tree_util.tree_map(lambda a, b: alpha * a + b, x, y)
