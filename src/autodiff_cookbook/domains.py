@@ -308,28 +308,49 @@ class _Symmetric(_Square):
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class _SPD(_Square):
+class _Spectral(_Square):
+    """Symmetric matrices ``Q diag(lam) Q^T``, with a random orthonormal ``Q``.
+
+    Subclasses say how the eigenvalues are drawn from ``n`` numbers of noise and
+    which property of the spectrum defines the set.
+    """
+
+    @property
+    def noise_size(self) -> int:
+        return self.n * self.n + self.n
+
+    @abc.abstractmethod
+    def _eigenvalues(self, w: Any, xp: Any) -> Any:
+        """The eigenvalues, from standard normal noise ``w`` of shape ``(..., n)``."""
+
+    @abc.abstractmethod
+    def _spectrum_holds(self, lam: np.ndarray[Any, Any], tol: float) -> bool:
+        """Whether the ascending eigenvalues ``lam`` belong to the set."""
+
+    def _from_noise(self, z: Any, xp: Any) -> Any:
+        n = self.n
+        q = _orthonormal(z[..., : n * n], n, n, xp)
+        return _conjugate(q, self._eigenvalues(z[..., n * n :], xp), xp)
+
+    def _holds(self, x: np.ndarray[Any, Any], tol: float) -> bool:
+        if not _is_symmetric(x, tol):
+            return False
+        return self._spectrum_holds(np.linalg.eigvalsh((x + x.T) / 2), tol)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class _SPD(_Spectral):
     _ctor = "spd"
 
     @property
     def name(self) -> str:
         return f"SPD {self.n}x{self.n}"
 
-    @property
-    def noise_size(self) -> int:
-        return self.n * self.n + self.n
+    def _eigenvalues(self, w: Any, xp: Any) -> Any:
+        # 10^sigmoid(w), in (1, 10): condition number below 10.
+        return 10.0 ** _sigmoid(w, xp)
 
-    def _from_noise(self, z: Any, xp: Any) -> Any:
-        n = self.n
-        q = _orthonormal(z[..., : n * n], n, n, xp)
-        # Eigenvalues 10^sigmoid(w), in (1, 10): condition number below 10.
-        lam = 10.0 ** _sigmoid(z[..., n * n :], xp)
-        return _conjugate(q, lam, xp)
-
-    def _holds(self, x: np.ndarray[Any, Any], tol: float) -> bool:
-        if not _is_symmetric(x, tol):
-            return False
-        lam = np.linalg.eigvalsh((x + x.T) / 2)
+    def _spectrum_holds(self, lam: np.ndarray[Any, Any], tol: float) -> bool:
         return bool(lam[0] > tol * abs(lam[-1]))
 
     def _radius(self, xs: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -406,29 +427,19 @@ class _Orthogonal(_Square):
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class _DistinctEigenvalues(_Square):
+class _DistinctEigenvalues(_Spectral):
     _ctor = "distinct_eigenvalues"
 
     @property
     def name(self) -> str:
         return f"symmetric {self.n}x{self.n} with distinct eigenvalues"
 
-    @property
-    def noise_size(self) -> int:
-        return self.n * self.n + self.n
+    def _eigenvalues(self, w: Any, xp: Any) -> Any:
+        # i - (n-1)/2 + jitter, |jitter| < 1/4: gaps of at least 1/2, both signs.
+        jitter = (_sigmoid(w, xp) - 0.5) / 2
+        return xp.arange(self.n) - (self.n - 1) / 2 + jitter
 
-    def _from_noise(self, z: Any, xp: Any) -> Any:
-        n = self.n
-        q = _orthonormal(z[..., : n * n], n, n, xp)
-        # Eigenvalues i - (n-1)/2 + w, |w| < 1/4: gaps of at least 1/2, both signs.
-        jitter = (_sigmoid(z[..., n * n :], xp) - 0.5) / 2
-        lam = xp.arange(n) - (n - 1) / 2 + jitter
-        return _conjugate(q, lam, xp)
-
-    def _holds(self, x: np.ndarray[Any, Any], tol: float) -> bool:
-        if not _is_symmetric(x, tol):
-            return False
-        lam = np.linalg.eigvalsh((x + x.T) / 2)
+    def _spectrum_holds(self, lam: np.ndarray[Any, Any], tol: float) -> bool:
         return _min_gap(lam) > tol * max(1.0, float(np.max(np.abs(lam))))
 
     def _radius(self, xs: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
