@@ -1,7 +1,7 @@
 r"""Random inputs drawn from where a formula is valid.
 
 A hand-derived gradient is usually valid on a set, not everywhere:
-:math:`\nabla(-\log\det X) = X^{-\top}` needs :math:`\det X > 0`, a formula for
+:math:`\nabla(-\log\det X) = -X^{-\top}` needs :math:`\det X > 0`, a formula for
 :math:`\nabla \log x` needs :math:`x > 0`, a derivative of an eigenvector needs
 distinct eigenvalues. A *domain* draws random points of such a set, far enough
 from its boundary that rounding cannot push them out, and general enough to
