@@ -11,6 +11,8 @@ Run ``nox -l`` to list them; ``nox`` alone runs the default ones.
 from __future__ import annotations
 
 import argparse
+import re
+import runpy
 import shutil
 from pathlib import Path
 
@@ -24,7 +26,7 @@ DOCS = ROOT / "docs"
 HTML = DOCS / "_build" / "html"
 # The build is strict: warnings are errors (-W) but all are reported (--keep-going),
 # every cross-reference must resolve (-n), and pages are read (so executed) in parallel.
-SPHINX_ARGS = ("-W", "--keep-going", "-n", "-j", "auto", "-b", "html")
+SPHINX_ARGS = runpy.run_path(str(DOCS / "_ext" / "build_args.py"))["SPHINX_ARGS"]
 
 
 # uv, unlike pip, installs no bytecode. Where PYTHONDONTWRITEBYTECODE is set (as on
@@ -104,12 +106,114 @@ def doctest(session: nox.Session) -> None:
     session.run("pytest", "src/autodiff_cookbook", *session.posargs)
 
 
+# The tools of each pre-commit hook (.pre-commit-config.yaml), installed from PyPI at
+# the version pinned there: CI cannot reach the hooks' Git repositories, and lint must
+# check what contributors' pre-commit checks. tests/test_repository.py keeps this
+# table and the config in step.
+LINT_PACKAGES = {
+    "https://github.com/pre-commit/pre-commit-hooks": "pre-commit-hooks",
+    "https://github.com/astral-sh/ruff-pre-commit": "ruff",
+    "https://github.com/pre-commit/mirrors-mypy": "mypy",
+    "https://github.com/codespell-project/codespell": "codespell",
+    "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor",
+}
+# Each hook id with the command it runs (files are appended where it takes files).
+LINT_HOOKS: dict[str, tuple[str, ...]] = {
+    "check-added-large-files": ("check-added-large-files", "--enforce-all"),
+    "check-case-conflict": ("check-case-conflict",),
+    "check-merge-conflict": ("check-merge-conflict",),
+    "check-symlinks": ("check-symlinks",),
+    "check-yaml": ("check-yaml",),
+    "check-toml": ("check-toml",),
+    "debug-statements": ("debug-statement-hook",),
+    "end-of-file-fixer": ("end-of-file-fixer",),
+    "mixed-line-ending": ("mixed-line-ending", "--fix=no"),
+    "trailing-whitespace": ("trailing-whitespace-fixer",),
+    "ruff-check": ("ruff", "check", "--show-fixes", "."),
+    "ruff-format": ("ruff", "format", "--check", "."),
+    "mypy": ("mypy",),
+    "codespell": ("codespell",),
+    "zizmor": ("zizmor", "--offline", ".github/workflows"),
+}
+# Hooks that take the tracked files of these suffixes as arguments.
+LINT_FILE_HOOKS = {
+    "check-yaml": (".yaml", ".yml"),
+    "check-toml": (".toml",),
+    "debug-statements": (".py",),
+    "codespell": (".py", ".md", ".toml", ".yaml", ".yml", ".css", ".txt", ""),
+}
+
+
+def lint_pins(config: str) -> dict[str, str]:
+    """The PyPI requirement of each hook repository of a pre-commit config, by its rev."""
+    pins = {}
+    for repo, rev in re.findall(r"- repo: (\S+)\n\s+rev: v?(\S+)", config):
+        if repo not in LINT_PACKAGES:
+            msg = (
+                f"{repo} is a pre-commit hook repository that noxfile.py does not know."
+            )
+            raise ValueError(msg)
+        pins[repo] = f"{LINT_PACKAGES[repo]}=={rev}"
+    return pins
+
+
 @nox.session(default=True)
 def lint(session: nox.Session) -> None:
-    """Check style and formatting with ruff."""
-    session.install("--group", "lint", env=INSTALL_ENV)
-    session.run("ruff", "check", ".", *session.posargs)
-    session.run("ruff", "format", "--check", ".")
+    """Run what pre-commit runs: every hook's tool at its pinned version, on all files."""
+    pins = lint_pins((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    # mypy checks the package with its dependencies (and the test tools) installed.
+    _install(session, "test")
+    session.install(*pins.values(), env=INSTALL_ENV)
+    listed = session.run(
+        "git",
+        "ls-files",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        silent=True,
+        external=True,
+    )
+    # Text files only, as pre-commit passes them (the fixers would damage binaries).
+    files = [
+        line
+        for line in str(listed).splitlines()
+        if (ROOT / line).is_file() and b"\0" not in (ROOT / line).read_bytes()[:8192]
+    ]
+    for hook, command in LINT_HOOKS.items():
+        suffixes = LINT_FILE_HOOKS.get(hook)
+        if hook in LINT_FILE_HOOKS:
+            args = [f for f in files if Path(f).suffix in (suffixes or ())]
+        elif command[-1] in (".", ".github/workflows") or command == ("mypy",):
+            args = []
+        else:
+            args = files
+        session.log(f"hook {hook}")
+        session.run(*command, *args)
+
+
+@nox.session(default=False, python="3.11", venv_backend="uv")
+def tests_lowest(session: nox.Session) -> None:
+    """The unit tests and doctests on the lowest versions the package declares.
+
+    uv's lowest-direct resolution installs the lower bound of every direct
+    dependency (pyproject's ``dependencies``, the extras and the test group), on
+    the lowest Python the package supports, so that those bounds stay true.
+    """
+    session.install(
+        "--resolution=lowest-direct",
+        "-e",
+        ".[plots,graphs]",
+        "--group",
+        "test",
+        env=INSTALL_ENV,
+    )
+    session.run(
+        "python",
+        "-c",
+        "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
+        "('jax', 'jaxlib', 'numpy', 'matplotlib', 'pygraphviz', 'pytest', 'hypothesis')))",
+    )
+    session.run("pytest", "-m", "not site and not slow", *session.posargs)
 
 
 @nox.session(default=False)

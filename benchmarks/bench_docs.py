@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SPHINX_ARGS = ("-W", "--keep-going", "-n", "-j", "auto", "-b", "html")
+# Defined once for nox, the tests and the benchmarks (see the module's docstring).
+SPHINX_ARGS = runpy.run_path(str(DOCS / "_ext" / "build_args.py"))["SPHINX_ARGS"]
 
 
 def build(source: Path, out: Path, env: dict[str, str]) -> tuple[float, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,10 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SPHINX_ARGS = ("-W", "--keep-going", "-n", "-j", "auto", "-b", "html")
+# Defined once for nox, the tests and the benchmarks (see the module's docstring).
+SPHINX_ARGS: tuple[str, ...] = runpy.run_path(str(DOCS / "_ext" / "build_args.py"))[
+    "SPHINX_ARGS"
+]
 
 
 @pytest.fixture
@@ -51,8 +55,10 @@ def copy_docs_skeleton(target: Path) -> Path:
     """Copy the build configuration of docs/ (no pages) into ``target``; return it."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(DOCS / "conf.py", target / "conf.py")
-    shutil.copytree(DOCS / "_static", target / "_static")
-    shutil.copytree(DOCS / "_inventories", target / "_inventories")
+    for folder in ("_ext", "_templates", "_ipython", "_static", "_inventories"):
+        shutil.copytree(
+            DOCS / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     return target
 
 

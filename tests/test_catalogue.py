@@ -6,10 +6,13 @@ checkers derive from the dtype, one test per entry so that a failure names it.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import math
 import re
 import types
+import zlib
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -18,19 +21,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autodiff_cookbook import catalogue, domains
+from autodiff_cookbook import _types, catalogue, domains
 from autodiff_cookbook.catalogue import (
     IDENTITIES,
     MISTAKES,
     Catalogue,
     Identity,
+    Mistake,
     Report,
     Verification,
     _constants,
+    _entry,
 )
+from autodiff_cookbook.examples.matrix_calculus import table
 
 ALL = IDENTITIES + MISTAKES
-FLOAT32 = [e for e in IDENTITIES if e.float32 is None]
 
 # The topics issue 5 asks for, each with entries that must be in the catalogue.
 REQUIRED = {
@@ -63,7 +68,7 @@ REQUIRED = {
 }
 
 
-def _ids(entries: Catalogue) -> list[str]:
+def _ids(entries: Catalogue[Identity | Mistake]) -> list[str]:
     return list(entries.ids)
 
 
@@ -90,8 +95,8 @@ def _cheap(derivative_latex: str = "2 x", *, wrong: bool = False) -> Identity:
 def test_catalogue_has_enough_identities_and_mistakes() -> None:
     assert len(IDENTITIES) >= 50
     assert len(MISTAKES) >= 8
-    assert not any(e.is_mistake for e in IDENTITIES)
-    assert all(e.is_mistake for e in MISTAKES)
+    assert all(isinstance(e, Identity) for e in IDENTITIES)
+    assert all(isinstance(e, Mistake) for e in MISTAKES)
 
 
 def test_ids_are_unique_and_snake_case_across_both_lists() -> None:
@@ -111,7 +116,7 @@ def test_all_three_kinds_are_present() -> None:
     assert kinds == {"gradient", "jacobian", "hessian"}
 
 
-@pytest.mark.parametrize("entry", ALL, ids=_ids(ALL))
+@pytest.mark.parametrize("entry", IDENTITIES, ids=_ids(IDENTITIES))
 def test_entry_is_fully_described(entry: Identity) -> None:
     for name in ("function_latex", "derivative_latex", "conditions", "source", "topic"):
         value = getattr(entry, name)
@@ -140,17 +145,45 @@ def test_the_seed_notebooks_tasks_are_identities() -> None:
     # The seed wrote X^{-T} for the gradient of -log det X: kept as a mistake.
     seed = MISTAKES["neg_log_det_sign"]
     assert seed.derivative_latex == r"X^{-\top}"
-    assert seed.correct_id == "neg_log_det"
+    assert seed.identity is IDENTITIES["neg_log_det"]
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=_ids(MISTAKES))
-def test_every_mistake_names_the_identity_it_gets_wrong(mistake: Identity) -> None:
-    assert mistake.mistake
-    assert mistake.correct_id in IDENTITIES
-    right = IDENTITIES[mistake.correct_id]
-    assert right.kind == mistake.kind
-    assert right.function_latex == mistake.function_latex
+def test_every_mistake_names_the_identity_it_gets_wrong(mistake: Mistake) -> None:
+    for name in ("derivative_latex", "why"):
+        value = getattr(mistake, name)
+        assert value.strip(), f"{mistake.id}.{name} is empty"
+        assert "|" not in value, f"{mistake.id}.{name} would break a Markdown table"
+    assert callable(mistake.derivative)
+    # The very entry of the catalogue, not a copy of it.
+    right = IDENTITIES[mistake.identity.id]
+    assert mistake.identity is right
+    assert mistake.kind == right.kind
+    assert mistake.topic == "Common mistakes"
     assert right.derivative_latex != mistake.derivative_latex
+    assert mistake.derivative is not right.derivative
+
+
+def test_only_non_square_mistakes_bring_an_instance_of_their_own() -> None:
+    # trace_xa and least_squares have a non-square A, where the untransposed
+    # formula has the wrong shape: their mistakes are checked with a square A.
+    own = [m for m in MISTAKES if m.function is not None or m.domain is not None]
+    assert {m.id for m in own} == {
+        "trace_xa_untransposed",
+        "least_squares_untransposed",
+    }
+    for m in own:
+        assert m.function is not None
+        assert m.domain is not None
+        assert m.checked_function is m.function
+        assert m.checked_domain is m.domain
+        with jax.enable_x64(True):
+            x = domains.sample(m.domain, jax.random.key(0), jnp.float64)
+            assert jnp.shape(m.derivative(x)) == jnp.shape(x)
+    for m in MISTAKES:
+        if m not in own:
+            assert m.checked_function is m.identity.function
+            assert m.checked_domain is m.identity.domain
 
 
 def test_the_mistakes_asked_for_by_the_issue_are_there() -> None:
@@ -202,13 +235,25 @@ def test_square_constants_are_non_symmetric_unless_named_so() -> None:
         assert symmetric == named_symmetric, name
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=_ids(MISTAKES))
-def test_mistake_domains_draw_no_symmetric_matrices(mistake: Identity) -> None:
-    with jax.enable_x64(True):
-        x = domains.sample(mistake.domain, jax.random.key(0), jnp.float64)
-    for leaf in jax.tree_util.tree_leaves(x):
-        if leaf.ndim == 2 and leaf.shape[0] == leaf.shape[1]:
-            assert not domains.symmetric(leaf.shape[0]).contains(leaf), mistake.id
+def test_mistake_domains_draw_no_symmetric_matrices() -> None:
+    square = []
+    for mistake in MISTAKES:
+        with jax.enable_x64(True):
+            x = domains.sample(mistake.checked_domain, jax.random.key(0), jnp.float64)
+        square += [
+            (mistake.id, leaf)
+            for leaf in jax.tree_util.tree_leaves(x)
+            if leaf.ndim == 2 and leaf.shape[0] == leaf.shape[1]
+        ]
+    # Every mistake with a square input is looked at, so the loop cannot be empty.
+    assert {name for name, _ in square} == {
+        "trace_exp_untransposed",
+        "log_abs_det_untransposed",
+        "neg_log_det_sign",
+        "trace_xa_untransposed",
+    }
+    for name, leaf in square:
+        assert not domains.symmetric(leaf.shape[0]).contains(leaf), name
 
 
 def test_constants_take_the_dtype_of_the_input() -> None:
@@ -239,13 +284,13 @@ def test_constant_helpers_have_their_properties() -> None:
 def test_identity_holds_in_float64(entry: Identity) -> None:
     result = entry.check()
     assert result.ok, str(result)
-    assert result.fd_ok, str(result)
+    assert result.fd.ok, str(result)
     assert result.dtype == "float64"
     assert result.trials == entry.trials
     assert result.max_rel_error <= result.rtol
 
 
-@pytest.mark.parametrize("entry", FLOAT32, ids=[e.id for e in FLOAT32])
+@pytest.mark.parametrize("entry", IDENTITIES, ids=_ids(IDENTITIES))
 def test_identity_holds_in_float32(entry: Identity) -> None:
     result = entry.check(dtype=jnp.float32)
     assert result.ok, str(result)
@@ -254,23 +299,16 @@ def test_identity_holds_in_float32(entry: Identity) -> None:
     assert math.isclose(result.rtol, math.sqrt(float(jnp.finfo(jnp.float32).eps)))
 
 
-def test_entries_excluded_from_float32_say_why() -> None:
-    excluded = [e for e in IDENTITIES if e.float32 is not None]
-    for entry in excluded:
-        assert len(entry.float32.strip()) > 20, entry.id
-    assert len(FLOAT32) + len(excluded) == len(IDENTITIES)
-
-
 @pytest.mark.parametrize(
     "dtype", [jnp.float64, jnp.float32], ids=["float64", "float32"]
 )
 @pytest.mark.parametrize("mistake", MISTAKES, ids=_ids(MISTAKES))
-def test_mistake_is_caught(mistake: Identity, dtype: object) -> None:
+def test_mistake_is_caught(mistake: Mistake, dtype: jnp.dtype) -> None:
     result = mistake.check(dtype=dtype)
     assert not result.ok
     # Caught for the right reason: autodiff agrees with finite differences, so
     # the formula is what is wrong, and by far more than the tolerance.
-    assert result.fd_ok, str(result)
+    assert result.fd.ok, str(result)
     assert result.verdict.startswith("the formula is wrong")
     assert result.max_rel_error > 0.1
 
@@ -300,7 +338,7 @@ def test_check_is_reproducible() -> None:
     entry = IDENTITIES["trace_axb"]
     a, b = entry.check(), entry.check()
     assert a.max_rel_error == b.max_rel_error
-    assert a.fd_max_rel_error == b.fd_max_rel_error
+    assert a.fd.max_rel_error == b.fd.max_rel_error
     assert entry.key == IDENTITIES["trace_axb"].key
 
 
@@ -331,17 +369,32 @@ def test_identity_rejects_bad_definitions() -> None:
         dataclasses.replace(good, id="Not-Snake")
     with pytest.raises(ValueError, match="kind 'gradients'"):
         dataclasses.replace(good, kind="gradients")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="needs both `mistake`"):
-        dataclasses.replace(good, mistake="wrong")
     with pytest.raises(ValueError, match=r"contains '\|'"):
         dataclasses.replace(good, derivative_latex=r"|x|")
     with pytest.raises(ValueError, match="trials must be 1 or more"):
         dataclasses.replace(good, trials=0)
+    wrong = Mistake(
+        id="cheap_half",
+        identity=good,
+        derivative=lambda x: x,
+        derivative_latex="x",
+        why="drops the factor 2",
+    )
+    with pytest.raises(ValueError, match="not snake_case"):
+        dataclasses.replace(wrong, id="Not-Snake")
+    with pytest.raises(ValueError, match=r"why contains '\|'"):
+        dataclasses.replace(wrong, why=r"forgets $|x|$")
 
 
 def test_identity_repr_and_key_are_short_and_stable() -> None:
     assert repr(IDENTITIES["trace_exp"]) == "Identity('trace_exp')"
     assert IDENTITIES["trace_exp"].key == 1037125375
+    assert (
+        repr(MISTAKES["trace_exp_untransposed"]) == "Mistake('trace_exp_untransposed')"
+    )
+    assert MISTAKES["trace_exp_untransposed"].key == zlib.crc32(
+        b"trace_exp_untransposed"
+    )
 
 
 def test_catalogue_lookup_and_selection() -> None:
@@ -370,13 +423,23 @@ def test_catalogue_errors_say_what_to_do() -> None:
 
 def test_verification_knows_what_was_expected() -> None:
     right, wrong = _cheap(), _cheap(wrong=True)
-    wrong_as_mistake = dataclasses.replace(
-        wrong, id="cheap_mistake", mistake="half of it", correct_id="cheap"
+    wrong_as_mistake = Mistake(
+        id="cheap_mistake",
+        identity=right,
+        derivative=wrong.derivative,
+        derivative_latex="x",
+        why="half of it",
     )
-    right_as_mistake = dataclasses.replace(
-        right, id="cheap_not_a_mistake", mistake="none", correct_id="cheap"
+    right_as_mistake = Mistake(
+        id="cheap_not_a_mistake",
+        identity=right,
+        derivative=right.derivative,
+        derivative_latex="2 x",
+        why="none",
     )
-    report = Catalogue([right, wrong, wrong_as_mistake, right_as_mistake]).check()
+    report = Catalogue[Identity | Mistake](
+        [right, wrong, wrong_as_mistake, right_as_mistake]
+    ).check()
     assert [v.as_expected for v in report] == [True, False, True, False]
     assert not report.ok
     assert [v.entry.id for v in report.failures] == [
@@ -410,9 +473,13 @@ def test_report_summary_and_lookup() -> None:
     assert str(failing) == "1 identity checked at 4 points: 1 FAILED"
 
 
+# -- the page's tables (autodiff_cookbook.examples.matrix_calculus) ---------------
+
+
 def test_identity_table_has_one_row_per_entry_with_math() -> None:
     report = IDENTITIES.select(topic="Inverses").check()
-    lines = report.table().splitlines()
+    assert len(report) >= 3
+    lines = table(report).splitlines()
     assert lines[0] == "| Identity | This build |"
     assert len(lines) == 2 + len(report)
     for line, v in zip(lines[2:], report, strict=True):
@@ -422,12 +489,12 @@ def test_identity_table_has_one_row_per_entry_with_math() -> None:
         assert f"{v.result.max_rel_error:.1e} <small>vs autodiff" in line
         assert "passed on" in line
         assert line.count("|") == 3
-    assert report.table("Inverses") == report.table()
+    assert table(report, "Inverses") == table(report)
 
 
 def test_mistake_table_shows_the_right_formula() -> None:
     report = MISTAKES[:2].check()
-    lines = report.table().splitlines()
+    lines = table(report).splitlines()
     assert lines[0] == "| Mistake | Right formula | This build |"
     assert "`quadratic_form`" in lines[2]
     assert r"(A + A^\top)\, x" in lines[2]
@@ -438,9 +505,72 @@ def test_table_refuses_to_mix_right_and_wrong_formulas() -> None:
     report = Report([*IDENTITIES[:1].check(), *MISTAKES[:1].check()])
     assert str(report).startswith("1 identity and 1 mistake checked")
     with pytest.raises(ValueError, match="either right formulas or mistakes"):
-        report.table()
+        table(report)
 
 
 def test_failed_row_is_marked() -> None:
-    line = Catalogue([_cheap(wrong=True)]).check().table().splitlines()[2]
+    line = table(Catalogue([_cheap(wrong=True)]).check()).splitlines()[2]
     assert "**FAILED** on real 3" in line
+
+
+# -- the catalogue's modules -----------------------------------------------------
+
+PACKAGE = Path(catalogue.__file__).parent
+
+
+def _modules() -> dict[str, ast.Module]:
+    return {
+        p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.glob("*.py")
+    }
+
+
+def test_no_module_reaches_into_a_siblings_private_names() -> None:
+    modules = _modules()
+    assert len(modules) >= 15
+    reached = []
+    for name, tree in modules.items():
+        siblings = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and node.level == 1
+            and node.module is None
+            for alias in node.names
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level >= 1 and node.module:
+                reached += [
+                    f"{name}: from {node.module} import {a.name}"
+                    for a in node.names
+                    if a.name.startswith("_")
+                ]
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in siblings
+                and node.attr.startswith("_")
+            ):
+                reached.append(f"{name}: {node.value.id}.{node.attr}")
+    assert reached == []
+
+
+def test_kind_is_defined_once_and_nothing_rewrites_module_names() -> None:
+    assert _entry.KINDS == ("gradient", "jacobian", "hessian")
+    assert _entry.Identity.__annotations__["kind"] == "Kind"
+    assert "Kind" not in vars(_entry) or _entry.Kind is _types.Kind
+    for name, tree in _modules().items():
+        for node in ast.walk(tree):
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            for target in targets:
+                assert not (isinstance(target, ast.Name) and target.id == "Kind"), name
+                assert not (
+                    isinstance(target, ast.Attribute) and target.attr == "__module__"
+                ), name
+    assert Identity.__module__ == "autodiff_cookbook.catalogue._entry"
+    assert Report.__module__ == "autodiff_cookbook.catalogue._registry"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autodiff_cookbook import domains
+from autodiff_cookbook import check_gradient, domains
 
 # Each domain with the defining property its samples must have, checked
 # independently of Domain.contains (float64 NumPy, tolerance `tol`).
@@ -124,7 +125,7 @@ def test_two_by_two_invertible_draws_need_and_get_the_skew_term() -> None:
     raw = q[0] @ np.swapaxes(q[1], 1, 2)
     assert np.linalg.norm(raw - np.swapaxes(raw, 1, 2), axis=(1, 2)).min() < 0.1
     # ... and with it none is.
-    xs = d._from_noise(z, np)
+    xs = d.from_noise(z, np)
     assert xs.shape == (20_000, n, n)
     assert np.linalg.norm(xs - np.swapaxes(xs, 1, 2), axis=(1, 2)).min() >= 0.25
 
@@ -149,9 +150,9 @@ def test_numpy_and_jax_transforms_agree() -> None:
         d = make(3)
         z = np.random.default_rng(1).standard_normal((4, d.noise_size))
         with jax.enable_x64(True):
-            from_jax = np.asarray(d._from_noise(jnp.asarray(z), jnp))
+            from_jax = np.asarray(d.from_noise(jnp.asarray(z), jnp))
         np.testing.assert_allclose(
-            d._from_noise(z, np), from_jax, rtol=1e-10, atol=1e-12
+            d.from_noise(z, np), from_jax, rtol=1e-10, atol=1e-12
         )
 
 
@@ -267,3 +268,296 @@ def test_keys_and_dtypes() -> None:
         d.sample(0, jnp.float64)
     with jax.enable_x64(True):
         assert d.sample(0, jnp.float64).dtype == jnp.float64
+
+
+# -- one value for a pytree of domains: domains.Tree ---------------------------
+
+
+def test_tree_holds_leaves_structure_paths_and_name() -> None:
+    inner = [domains.positive(2), domains.simplex(3)]
+    tree = domains.Tree.of({"W": domains.real((2, 3)), "b": inner})
+    assert tree.leaves == (domains.real((2, 3)), *inner)
+    assert tree.paths == ("['W']", "['b'][0]", "['b'][1]")
+    assert tree.shapes == ((2, 3), (2,), (3,))
+    assert tree.size == 6 + 2 + 3
+    assert not tree.single
+    assert tree.treedef == jax.tree_util.tree_structure({"W": 0, "b": [0, 0]})
+    assert tree.name == "{'W': real 2x3, 'b': [positive 2, simplex 3]}"
+    assert tree.name == domains.describe(tree)
+
+
+def test_a_bare_domain_is_a_single_tree_with_an_empty_path() -> None:
+    bare = domains.Tree.of(domains.spd(3))
+    assert bare.single
+    assert bare.paths == ("",)
+    assert bare.leaves == (domains.spd(3),)
+    assert (bare.size, bare.name) == (9, "SPD 3x3")
+    # A container of one domain is not a bare domain.
+    for boxed in ([domains.spd(3)], (domains.spd(3),), {"a": domains.spd(3)}):
+        assert not domains.Tree.of(boxed).single
+    assert domains.Tree.of((domains.spd(3),)).paths == ("[0]",)
+
+
+def test_tree_of_a_tree_is_itself_and_trees_compare_by_value() -> None:
+    tree = domains.Tree.of([domains.real(2), domains.sphere(3)])
+    assert domains.Tree.of(tree) is tree
+    again = domains.Tree.of([domains.real(2), domains.sphere(3)])
+    assert again == tree
+    assert hash(again) == hash(tree)
+    assert domains.Tree.of([domains.real(2), domains.real(3)]) != tree
+    assert domains.Tree.of((domains.real(2), domains.sphere(3))) != tree
+    # The module-level functions accept a Tree as they accept the pytree.
+    assert domains.describe(tree) == "[real 2, unit sphere in R^3]"
+
+
+def test_tree_of_names_the_path_of_a_leaf_that_is_not_a_domain() -> None:
+    with pytest.raises(TypeError, match=r"expected a domain at \['b'\]\[1\], got 3 "):
+        domains.Tree.of({"a": domains.real(2), "b": [domains.real(2), 3]})
+    # A shape where a domain belongs: a tuple is a pytree, its first int the leaf.
+    with pytest.raises(TypeError, match=r"at \[0\]\[0\], got 2 \(int\).*real\(2\)\.$"):
+        domains.Tree.of([(2, 3)])
+    with pytest.raises(TypeError, match=r"at \[0\], got 'x' \(str\).*real\(shape\)"):
+        domains.Tree.of(["x"])
+    # A bare leaf has no path to name.
+    with pytest.raises(TypeError, match=r"expected a domain, got 'spd' \(str\)"):
+        domains.Tree.of("spd")
+    for empty in ({}, [], (), None, {"a": []}):
+        with pytest.raises(ValueError, match=r"holds none; pass e\.g\. domains\.real"):
+            domains.Tree.of(empty)
+
+
+def test_a_tree_built_by_hand_must_be_consistent() -> None:
+    good = domains.Tree.of([domains.real(2), domains.real(3)])
+    with pytest.raises(ValueError, match=r"one path per leaf.*Tree\.of"):
+        domains.Tree(good.leaves, good.treedef, good.paths[:1], good.name)
+    with pytest.raises(ValueError, match=r"treedef of 2"):
+        domains.Tree(good.leaves[:1], good.treedef, good.paths[:1], good.name)
+
+
+def test_tree_sample_matches_module_sample_and_gives_each_leaf_its_key(
+    key: jax.Array,
+) -> None:
+    tree = domains.Tree.of({"s": domains.sphere(3), "t": domains.sphere(3)})
+    drawn = tree.sample(key)
+    np.testing.assert_array_equal(drawn["s"], domains.sample(tree, key)["s"])
+    assert not np.allclose(drawn["s"], drawn["t"])
+    assert tree.contains(drawn)
+    # A bare domain draws with the key itself, as Domain.sample does.
+    bare = domains.Tree.of(domains.sphere(3))
+    np.testing.assert_array_equal(bare.sample(key), domains.sphere(3).sample(key))
+    with pytest.raises(TypeError, match="not a floating-point type"):
+        tree.sample(key, jnp.int32)
+
+
+def test_tree_sample_numpy_stacks_every_leaf_from_one_generator() -> None:
+    tree = domains.Tree.of([domains.spd(2), {"p": domains.simplex(3)}])
+    xs = tree.sample_numpy(np.random.default_rng(3), 7, np.float32)
+    assert xs[0].shape == (7, 2, 2)
+    assert xs[1]["p"].shape == (7, 3)
+    assert xs[0].dtype == xs[1]["p"].dtype == np.float32
+    # The leaves draw in turn from the same generator, in leaf order.
+    rng = np.random.default_rng(3)
+    first = domains.spd(2).sample_numpy(rng, 7, np.float32)
+    second = domains.simplex(3).sample_numpy(rng, 7, np.float32)
+    np.testing.assert_array_equal(xs[0], first)
+    np.testing.assert_array_equal(xs[1]["p"], second)
+    assert all(
+        tree.contains([a, {"p": p}]) for a, p in zip(xs[0], xs[1]["p"], strict=True)
+    )
+
+
+def test_tree_radius_is_the_smallest_over_leaves() -> None:
+    tree = domains.Tree.of(
+        {"a": domains.positive(2), "b": domains.simplex(2), "c": domains.real(4)}
+    )
+    xs = {
+        "a": np.array([[0.5, 2.0], [3.0, 4.0], [1.0, 1.0]]),
+        "b": np.array([[0.3, 0.7], [0.2, 0.8], [0.5, 0.5]]),
+        "c": np.zeros((3, 4)),
+    }
+    radius = tree.radius(xs)
+    assert radius.dtype == np.float64
+    np.testing.assert_array_equal(radius, [0.3, 0.2, 0.5])
+    # Unbounded leaves alone give inf; leaves without entries are left out.
+    np.testing.assert_array_equal(
+        domains.Tree.of(domains.real(3)).radius(np.zeros((2, 3))), [np.inf, np.inf]
+    )
+    empty = domains.Tree.of([domains.positive(0), domains.positive(1)])
+    np.testing.assert_array_equal(
+        empty.radius([np.zeros((2, 0)), np.array([[2.0], [3.0]])]), [2.0, 3.0]
+    )
+    assert empty.size == 1
+    with pytest.raises(ValueError, match=r"do not have the structure .*Expected dict"):
+        tree.radius([xs["a"], xs["b"], xs["c"]])
+    with pytest.raises(ValueError, match=r"structure of the domain .*'c'"):
+        tree.radius({"a": xs["a"], "b": xs["b"]})
+
+
+BOUNDED = {
+    "positive": domains.positive((2, 2)),
+    "simplex": domains.simplex(4),
+    "spd": domains.spd(3),
+    "invertible": domains.invertible(3),
+    "full_rank": domains.full_rank(4, 2),
+    "distinct_eigenvalues": domains.distinct_eigenvalues(3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDED))
+def test_built_in_radii_are_positive_and_finite_on_samples(name: str) -> None:
+    d = BOUNDED[name]
+    xs = d.sample_numpy(np.random.default_rng(0), 200)
+    radius = d.radius(xs)
+    assert radius.shape == (200,)
+    assert radius.dtype == np.float64
+    assert np.all(np.isfinite(radius))
+    assert np.all(radius > 0)
+
+
+@pytest.mark.parametrize(
+    "d",
+    [domains.real(3), domains.symmetric(3), domains.orthogonal(3), domains.sphere(3)],
+)
+def test_domains_that_do_not_bound_steps_have_an_infinite_radius(
+    d: domains.Domain,
+) -> None:
+    xs = d.sample_numpy(np.random.default_rng(0), 5)
+    np.testing.assert_array_equal(d.radius(xs), np.full(5, np.inf))
+
+
+# Hypothesis: random nested pytrees of domains.
+
+_LEAVES = st.sampled_from(
+    [
+        domains.real(()),
+        domains.real((2, 3)),
+        domains.positive(2),
+        domains.positive(0),
+        domains.simplex(3),
+        domains.spd(2),
+        domains.invertible(2),
+        domains.sphere(2),
+    ]
+)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=3),
+        st.lists(children, min_size=1, max_size=3).map(tuple),
+        st.dictionaries(st.sampled_from("abcd"), children, min_size=1, max_size=3),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=40)
+@given(tree=_TREES, count=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_tree_agrees_with_jax_tree_util_on_any_pytree_of_domains(
+    tree: Any, count: int, seed: int
+) -> None:
+    t = domains.Tree.of(tree)
+    flat, treedef = jax.tree_util.tree_flatten_with_path(
+        tree, is_leaf=lambda node: isinstance(node, domains.Domain)
+    )
+    assert t.leaves == tuple(d for _, d in flat)
+    assert t.treedef == treedef
+    assert t.paths == tuple(jax.tree_util.keystr(p) for p, _ in flat)
+    assert t.single == isinstance(tree, domains.Domain)
+    assert t.size == sum(int(np.prod(d.shape)) for _, d in flat)
+    assert t.name == domains.describe(tree)
+    xs = t.sample_numpy(np.random.default_rng(seed), count, np.float64)
+    stacked = jax.tree_util.tree_leaves(xs)
+    assert [x.shape for x in stacked] == [(count, *d.shape) for d in t.leaves]
+    assert jax.tree_util.tree_structure(xs) == treedef
+    for i in range(count):
+        assert t.contains(jax.tree_util.tree_map(lambda x, i=i: x[i], xs))
+    want = np.full(count, np.inf)
+    for d, x in zip(t.leaves, stacked, strict=True):
+        if x[0].size:
+            want = np.minimum(want, d.radius(x))
+    np.testing.assert_array_equal(t.radius(xs), want)
+    assert np.all(t.radius(xs) > 0)
+
+
+# -- a domain of one's own implements the public methods -----------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitDiagonal(domains.Domain):
+    """Symmetric matrices with a unit diagonal whose rows are diagonally dominant.
+
+    Every sample is positive definite; the radius is the room that the
+    dominance leaves: one minus the largest off-diagonal row sum.
+    """
+
+    @property
+    def name(self) -> str:
+        return f"unit-diagonal {self.shape[0]}x{self.shape[1]}"
+
+    def from_noise(self, z: Any, xp: Any) -> Any:
+        n = self.shape[0]
+        g = xp.tanh(z).reshape((*z.shape[:-1], n, n)) * (0.5 / max(n - 1, 1))
+        return (g + xp.swapaxes(g, -1, -2)) / 2 * (1 - xp.eye(n)) + xp.eye(n)
+
+    def holds(self, x: Any, tol: float) -> bool:
+        n = self.shape[0]
+        off = np.sum(np.abs(x - np.eye(n)), axis=-1)
+        return bool(np.max(np.abs(x - x.T)) <= tol and np.max(off) < 1.0)
+
+    def radius(self, xs: Any) -> Any:
+        off = np.sum(np.abs(xs - np.eye(self.shape[0])), axis=-1)
+        return 1.0 - np.max(off, axis=-1)
+
+
+def test_a_domain_of_ones_own_implements_the_public_methods(key: jax.Array) -> None:
+    # The shape is normalised, as the constructors normalise theirs.
+    assert UnitDiagonal([np.int64(3), 3]).shape == (3, 3)
+    with pytest.raises(TypeError, match="shape must be an integer or a tuple"):
+        UnitDiagonal(("3", "3"))
+    d = UnitDiagonal((3, 3))
+    assert str(d) == d.name == "unit-diagonal 3x3"
+    assert d.noise_size == 9  # by default, one number per entry
+    x = d.sample(key)
+    assert x.shape == (3, 3)
+    assert d.contains(x)
+    assert not d.contains(2 * np.eye(3))
+    assert not d.contains(np.ones((3, 3)))
+    assert not d.contains(np.eye(2))
+    xs = d.sample_numpy(np.random.default_rng(0), 100)
+    assert xs.shape == (100, 3, 3)
+    assert all(d.contains(x) for x in xs)
+    assert all(np.linalg.eigvalsh(x)[0] > 0 for x in xs)
+    tree = domains.Tree.of({"C": d, "v": domains.positive(3)})
+    assert tree.name == "{'C': unit-diagonal 3x3, 'v': positive 3}"
+    radius = tree.radius(tree.sample_numpy(np.random.default_rng(1), 50))
+    assert np.all((radius > 0) & (radius < 1))
+    z = np.random.default_rng(2).standard_normal((4, d.noise_size))
+    with jax.enable_x64(True):
+        from_jax = np.asarray(d.from_noise(jnp.asarray(z), jnp))
+    np.testing.assert_allclose(d.from_noise(z, np), from_jax, rtol=1e-12)
+
+
+def test_a_domain_of_ones_own_passes_check_gradient() -> None:
+    # log det C is defined on positive definite matrices; its gradient is C^-T.
+    result = check_gradient(
+        lambda c: jnp.linalg.slogdet(c)[1],
+        lambda c: jnp.linalg.inv(c).T,
+        UnitDiagonal((3, 3)),
+    )
+    assert result.ok, result
+
+
+def test_a_domain_must_implement_the_public_methods() -> None:
+    class OldStyle(domains.Domain):
+        @property
+        def name(self) -> str:
+            return "old"
+
+        def _from_noise(self, z: Any, xp: Any) -> Any:  # noqa: ARG002
+            return z
+
+        def _holds(self, x: Any, tol: float) -> bool:  # noqa: ARG002
+            return True
+
+    with pytest.raises(TypeError, match=r"abstract.*from_noise|from_noise.*abstract"):
+        OldStyle((2,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import subprocess
@@ -66,3 +67,58 @@ def test_readme_commands_name_their_sessions() -> None:
     assert module.readme_command("docs-command").endswith("nox -s docs")
     with pytest.raises(SystemExit, match="no fenced command block"):
         module.readme_command("no-such-marker")
+
+
+def _noxfile_constant(name: str) -> object:
+    """A literal constant assigned at the top level of noxfile.py (read, not imported)."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        targets = (
+            [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else getattr(node, "targets", [])
+        )
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            assert node.value is not None
+            return ast.literal_eval(node.value)
+    msg = f"noxfile.py assigns no constant {name}"
+    raise AssertionError(msg)
+
+
+def test_lint_runs_every_pre_commit_hook_at_its_pinned_version() -> None:
+    config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    hook_ids = re.findall(r"^\s+- id: (\S+)$", config, re.MULTILINE)
+    repos = re.findall(r"- repo: (\S+)\n\s+rev: v?\S+", config)
+    lint_hooks = _noxfile_constant("LINT_HOOKS")
+    packages = _noxfile_constant("LINT_PACKAGES")
+    assert isinstance(lint_hooks, dict)
+    assert isinstance(packages, dict)
+    assert len(hook_ids) >= 10
+    assert sorted(hook_ids) == sorted(lint_hooks), (
+        "nox -s lint must run exactly the hooks of .pre-commit-config.yaml"
+    )
+    assert repos
+    assert sorted(repos) == sorted(packages), (
+        "every hook repository needs its PyPI package in noxfile.LINT_PACKAGES"
+    )
+
+
+def test_declared_python_floor_matches_classifiers_and_ci() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    floor = re.search(r'requires-python = ">=3\.(\d+)"', pyproject)
+    assert floor is not None
+    lowest = int(floor.group(1))
+    versions = sorted(
+        int(v)
+        for v in re.findall(r'"Programming Language :: Python :: 3\.(\d+)"', pyproject)
+    )
+    assert versions
+    assert versions[0] == lowest, "the classifiers must start at requires-python"
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    matrix = re.search(r"python-version: \[([^\]]*)\]", workflow)
+    assert matrix is not None
+    in_matrix = sorted(int(v) for v in re.findall(r'"3\.(\d+)"', matrix.group(1)))
+    assert in_matrix[0] == lowest, "CI must test the lowest supported Python"
+    assert f'python="3.{lowest}"' in (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "nox -s tests_lowest" in ci

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
 
 import jax
 import numpy as np
 
+from ._result import FiniteDifferenceReport
 from ._tolerances import Tolerances
+from ._types import Float64Array, Kind, PyTree
 
 __all__: list[str] = []
 
-Arrays = list[np.ndarray[Any, Any]]
+Arrays = list[Float64Array]
+BoolArray = np.ndarray[tuple[int, ...], np.dtype[np.bool_]]
 
 #: Finite differences that change by more than this fraction of the derivative
 #: when their step doubles are not trusted: f is not smooth at that scale.
@@ -35,15 +37,15 @@ def _per_trial(leaves: Arrays, axes: int = 1) -> Arrays:
     return [a.reshape(*a.shape[:axes], math.prod(a.shape[axes:])) for a in leaves]
 
 
-def _norm(leaves: Arrays) -> np.ndarray[Any, Any]:
+def _norm(leaves: Arrays) -> Float64Array:
     """The Euclidean norm over all components of all leaves, per trial (last axis)."""
-    return np.sqrt(sum(np.sum(a**2, axis=-1) for a in leaves))
+    return np.asarray(np.sqrt(sum(np.sum(a**2, axis=-1) for a in leaves)), np.float64)
 
 
-def _all_finite(leaves: Arrays) -> np.ndarray[Any, Any]:
+def _all_finite(leaves: Arrays) -> BoolArray:
     """Whether every component of every leaf is finite, per trial (first axis)."""
     flat = [np.isfinite(a).reshape(a.shape[0], -1).all(axis=1) for a in leaves]
-    return np.logical_and.reduce(flat)
+    return np.asarray(np.logical_and.reduce(flat), np.bool_)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,34 +60,40 @@ class Steps:
     """
 
     directions: Arrays
-    h: np.ndarray[Any, Any]
-    scale: np.ndarray[Any, Any]
+    h: Float64Array
+    scale: Float64Array
 
 
 def steps(
-    xs: Any, raw_directions: Any, radius: np.ndarray[Any, Any], step: float
-) -> tuple[Any, Steps]:
-    """The finite-difference steps ``h v`` around each input.
+    xs: PyTree, rng: np.random.Generator, d: int, radius: Float64Array, step: float
+) -> tuple[PyTree, Steps]:
+    """The finite-difference steps ``h v`` around each input, along ``d`` directions.
 
     Args:
         xs: the inputs, a pytree of arrays stacked along a first axis of trials.
-        raw_directions: per leaf of ``xs``, ``(trials, d, ...)`` normal noise,
-            normalised here to unit directions over all leaves.
+        rng: draws the directions: normal noise per leaf of ``xs``, normalised
+            to unit directions over all leaves.
+        d: the number of directions per trial.
         radius: per trial, how far the input may move and stay in its domain.
         step: the step relative to the scale (``Tolerances.fd_step``).
 
     Returns:
-        ``h v``, a pytree like ``raw_directions`` in the dtype of ``xs`` (the
-        compiled program evaluates ``f`` at ``x``, ``x ± h v`` and ``x ± 2h v``),
-        and the :class:`Steps`.
+        ``h v``, a pytree of leaves ``(trials, d, ...)`` like ``xs`` and in its
+        dtype (the compiled program evaluates ``f`` at ``x``, ``x ± h v`` and
+        ``x ± 2h v``), and the :class:`Steps`.
     """
-    x_leaves = jax.tree_util.tree_leaves(xs)
-    raw_leaves, treedef = jax.tree_util.tree_flatten(raw_directions)
-    trials, d = raw_leaves[0].shape[:2]
+    x_leaves, treedef = jax.tree_util.tree_flatten(xs)
+    trials = x_leaves[0].shape[0]
+    raw_leaves = [
+        rng.standard_normal((trials, d, *a.shape[1:])).astype(a.dtype, copy=False)
+        for a in x_leaves
+    ]
     raw = _per_trial([np.asarray(a, np.float64) for a in raw_leaves], axes=2)
     if d == 0:
         empty = np.full(trials, np.nan)
-        return raw_directions, Steps(raw, empty, empty)
+        return jax.tree_util.tree_unflatten(treedef, raw_leaves), Steps(
+            raw, empty, empty
+        )
     norms = _norm(raw)[..., None]
     directions = [r / norms for r in raw]
     # The scale of the input, but no more than its distance to the domain's
@@ -101,7 +109,7 @@ def steps(
 
 
 def _contract(
-    kind: str, derivative: Arrays, directions: Arrays, out_sizes: list[int]
+    kind: Kind, derivative: Arrays, directions: Arrays, out_sizes: list[int]
 ) -> Arrays:
     """What finite differences approximate: ``J v`` per output leaf, or ``v^T H v``.
 
@@ -131,133 +139,124 @@ def _contract(
     return products
 
 
-@dataclasses.dataclass(frozen=True)
-class FiniteDifferences:
-    """The finite-difference cross-check, summarised."""
+def _finite_differences(
+    kind: Kind,
+    ys: Arrays,
+    value: Arrays,
+    reference: Arrays,
+    ref_norm: Float64Array,
+    steps: Steps,
+    tol: Tolerances,
+    tiny: float,
+) -> FiniteDifferenceReport:
+    """Compare autodiff and the formula with finite differences of ``f``.
 
-    run: bool
-    ok: bool = True
-    formula_ok: bool = True
-    rel_errors: np.ndarray[Any, Any] = dataclasses.field(
-        default_factory=lambda: np.array([])
+    ``ys`` holds ``f`` at ``x``, ``x + h v``, ``x - h v``, ``x + 2h v`` and
+    ``x - 2h v`` (``d`` directions each), per output leaf ``(trials, 1 + 4 d,
+    size)``.
+    """
+    d = steps.directions[0].shape[1]
+    y0 = [y[:, 0] for y in ys]
+    p1, m1, p2, m2 = ([y[:, 1 + k * d : 1 + (k + 1) * d] for y in ys] for k in range(4))
+    h = steps.h[:, None, None]
+    if kind == "hessian":
+        # Second differences approximate v^T H v.
+        fd_h = [(p1[0] - 2 * y0[0][:, None] + m1[0]) / h**2]
+        fd_2h = [(p2[0] - 2 * y0[0][:, None] + m2[0]) / (4 * h**2)]
+        floor = np.abs(y0[0][:, 0]) / steps.scale**2
+    else:
+        # Central differences approximate J v.
+        fd_h = [(p - m) / (2 * h) for p, m in zip(p1, m1, strict=True)]
+        fd_2h = [(p - m) / (4 * h) for p, m in zip(p2, m2, strict=True)]
+        floor = _norm(y0) / steps.scale
+    # Both truncation errors are O(h^2), so the Richardson combination
+    # (4 D(h) - D(2h)) / 3 is more accurate than either, and D(h) - D(2h)
+    # estimates their error: rounding and truncation, and a jump if the
+    # steps cross a kink.
+    combined = [(4 * a - b) / 3 for a, b in zip(fd_h, fd_2h, strict=True)]
+    # Errors relative to the derivative's norm, or to the rounding error of
+    # the differences when the derivative is tiny next to f.
+    denominator = np.maximum(np.maximum(ref_norm, floor), tiny)[:, None]
+
+    def distance(a: Arrays, b: Arrays) -> Float64Array:
+        return _norm([u - w for u, w in zip(a, b, strict=True)]) / denominator
+
+    def error(derivative: Arrays) -> Float64Array:
+        out_sizes = [y.shape[-1] for y in ys]
+        return distance(
+            combined, _contract(kind, derivative, steps.directions, out_sizes)
+        )
+
+    return _judge(
+        error(reference), error(value), distance(fd_h, fd_2h), _all_finite(ys), tol, d
     )
-    max_rel_error: float = math.nan
-    formula_max_rel_error: float = math.nan
-    max_spread: float = math.nan
-    nonfinite: int = 0
-    note: str = ""
 
-    @classmethod
-    def not_run(cls, trials: int) -> FiniteDifferences:
-        return cls(run=False, rel_errors=np.full(trials, np.nan))
 
-    @classmethod
-    def compare(
-        cls,
-        kind: str,
-        ys: Arrays,
-        value: Arrays,
-        reference: Arrays,
-        ref_norm: np.ndarray[Any, Any],
-        steps: Steps,
-        tol: Tolerances,
-        tiny: float,
-    ) -> FiniteDifferences:
-        """Compare autodiff and the formula with finite differences of ``f``.
+def _judge(
+    err: Float64Array,
+    formula_err: Float64Array,
+    spread: Float64Array,
+    finite: BoolArray,
+    tol: Tolerances,
+    directions: int,
+) -> FiniteDifferenceReport:
+    """Judge the errors ``(trials, directions)`` of autodiff and the formula."""
 
-        ``ys`` holds ``f`` at ``x``, ``x + h v``, ``x - h v``, ``x + 2h v`` and
-        ``x - 2h v`` (``d`` directions each), per output leaf ``(trials, 1 + 4 d,
-        size)``.
-        """
-        d = steps.directions[0].shape[1]
-        y0 = [y[:, 0] for y in ys]
-        p1, m1, p2, m2 = (
-            [y[:, 1 + k * d : 1 + (k + 1) * d] for y in ys] for k in range(4)
+    def worst(a: Float64Array) -> Float64Array:
+        return np.asarray(np.max(np.where(np.isnan(a), np.inf, a), axis=-1), np.float64)
+
+    smooth = spread <= MAX_SPREAD
+    # Each difference is judged against its own error estimate, plus a floor.
+    allowed = tol.fd_rtol + spread
+    ok = finite & np.all(smooth & (err <= allowed), axis=1)
+    formula_ok = finite & np.all(smooth & (formula_err <= allowed), axis=1)
+    rel_errors = worst(err)
+    max_spread = float(np.max(worst(spread)))
+    if np.all(ok):
+        note = ""
+    elif not np.all(finite):
+        note = (
+            f"finite differences gave NaN or inf at {int(np.sum(~finite))} trials "
+            "(the steps x ± h v may leave the set where f is defined)"
         )
-        h = steps.h[:, None, None]
-        if kind == "hessian":
-            # Second differences approximate v^T H v.
-            fd_h = [(p1[0] - 2 * y0[0][:, None] + m1[0]) / h**2]
-            fd_2h = [(p2[0] - 2 * y0[0][:, None] + m2[0]) / (4 * h**2)]
-            floor = np.abs(y0[0][:, 0]) / steps.scale**2
-        else:
-            # Central differences approximate J v.
-            fd_h = [(p - m) / (2 * h) for p, m in zip(p1, m1, strict=True)]
-            fd_2h = [(p - m) / (4 * h) for p, m in zip(p2, m2, strict=True)]
-            floor = _norm(y0) / steps.scale
-        # Both truncation errors are O(h^2), so the Richardson combination
-        # (4 D(h) - D(2h)) / 3 is more accurate than either, and D(h) - D(2h)
-        # estimates their error: rounding and truncation, and a jump if the
-        # steps cross a kink.
-        combined = [(4 * a - b) / 3 for a, b in zip(fd_h, fd_2h, strict=True)]
-        # Errors relative to the derivative's norm, or to the rounding error of
-        # the differences when the derivative is tiny next to f.
-        denominator = np.maximum(np.maximum(ref_norm, floor), tiny)[:, None]
-
-        def distance(a: Arrays, b: Arrays) -> np.ndarray[Any, Any]:
-            return _norm([u - w for u, w in zip(a, b, strict=True)]) / denominator
-
-        def error(derivative: Arrays) -> np.ndarray[Any, Any]:
-            return distance(
-                combined,
-                _contract(
-                    kind, derivative, steps.directions, [y.shape[-1] for y in ys]
-                ),
-            )
-
-        finite = _all_finite(ys)
-        return cls.summarise(
-            error(reference), error(value), distance(fd_h, fd_2h), finite, tol
+    elif not np.all(smooth):
+        note = (
+            f"finite differences change by {max_spread:.0%} of the derivative when "
+            "their step doubles"
         )
-
-    @classmethod
-    def summarise(
-        cls,
-        err: np.ndarray[Any, Any],
-        formula_err: np.ndarray[Any, Any],
-        spread: np.ndarray[Any, Any],
-        finite: np.ndarray[Any, Any],
-        tol: Tolerances,
-    ) -> FiniteDifferences:
-        """Judge the errors ``(trials, directions)`` of autodiff and the formula."""
-
-        def worst(a: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-            return np.max(np.where(np.isnan(a), np.inf, a), axis=-1)
-
-        smooth = spread <= MAX_SPREAD
-        # Each difference is judged against its own error estimate, plus a floor.
-        allowed = tol.fd_rtol + spread
-        ok = finite & np.all(smooth & (err <= allowed), axis=1)
-        formula_ok = finite & np.all(smooth & (formula_err <= allowed), axis=1)
-        rel_errors = worst(err)
-        max_spread = float(np.max(worst(spread)))
-        if not np.all(finite):
-            note = (
-                f"finite differences gave NaN or inf at {int(np.sum(~finite))} trials "
-                "(the steps x ± h v may leave the set where f is defined)"
-            )
-        elif not np.all(smooth):
-            note = (
-                f"finite differences change by {max_spread:.0%} of the derivative when "
-                "their step doubles"
-            )
-        else:
-            note = (
-                f"finite differences disagree (relative error "
-                f"{float(np.max(rel_errors)):.2e}, beyond their own error estimate "
-                f"and the floor {tol.fd_rtol:.1e})"
-            )
-        return cls(
-            run=True,
-            ok=bool(np.all(ok)),
-            formula_ok=bool(np.all(formula_ok)),
-            rel_errors=rel_errors,
-            max_rel_error=float(np.max(rel_errors)),
-            formula_max_rel_error=float(np.max(worst(formula_err))),
-            max_spread=max_spread,
-            nonfinite=int(np.sum(~finite)),
-            note=note,
+    else:
+        note = (
+            f"finite differences disagree (relative error "
+            f"{float(np.max(rel_errors)):.2e}, beyond their own error estimate "
+            f"and the floor {tol.fd_rtol:.1e})"
         )
+    return FiniteDifferenceReport(
+        directions=directions,
+        rtol=tol.fd_rtol,
+        ok=bool(np.all(ok)),
+        formula_ok=bool(np.all(formula_ok)),
+        max_rel_error=float(np.max(rel_errors)),
+        rel_errors=rel_errors,
+        formula_max_rel_error=float(np.max(worst(formula_err))),
+        max_spread=max_spread,
+        nonfinite=int(np.sum(~finite)),
+        note=note,
+    )
+
+
+def _not_run(trials: int, tol: Tolerances) -> FiniteDifferenceReport:
+    return FiniteDifferenceReport(
+        directions=0,
+        rtol=tol.fd_rtol,
+        ok=True,
+        formula_ok=True,
+        max_rel_error=math.nan,
+        rel_errors=np.full(trials, np.nan),
+        formula_max_rel_error=math.nan,
+        max_spread=math.nan,
+        nonfinite=0,
+        note="",
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,32 +271,34 @@ class Comparison:
             whether it gave NaN or inf.
         worst_trial: the trial furthest beyond the tolerance (the first
             non-finite one if any).
-        worst_leaf: the derivative's leaf holding the worst component of that trial.
-        worst_index: that component's flat index in its leaf.
+        worst_path: the path of the derivative's leaf holding the worst component
+            of that trial (:func:`jax.tree_util.keystr`), or ``None`` when the
+            derivative is a single array.
+        worst_index: that component's index in its leaf.
         worst_value: the formula's value of that component.
         worst_reference: autodiff's value of it.
         fd: the finite-difference cross-check.
     """
 
-    abs_errors: np.ndarray[Any, Any]
-    rel_errors: np.ndarray[Any, Any]
-    passed: np.ndarray[Any, Any]
-    nonfinite: dict[str, np.ndarray[Any, Any]]
+    abs_errors: Float64Array
+    rel_errors: Float64Array
+    passed: BoolArray
+    nonfinite: dict[str, BoolArray]
     worst_trial: int
-    worst_leaf: int
-    worst_index: int
+    worst_path: str | None
+    worst_index: tuple[int, ...]
     worst_value: float
     worst_reference: float
-    fd: FiniteDifferences
+    fd: FiniteDifferenceReport
 
 
-def _worst(scores: np.ndarray[Any, Any]) -> int:
+def _worst(scores: Float64Array) -> int:
     """The index of the largest score, NaN counting as infinite; the first if tied."""
     return int(np.argmax(np.where(np.isnan(scores), np.inf, scores)))
 
 
 def compare(
-    kind: str, out: dict[str, Any], steps: Steps, tol: Tolerances, tiny: float
+    kind: Kind, out: dict[str, PyTree], steps: Steps, tol: Tolerances, tiny: float
 ) -> Comparison:
     """Compare the formula with autodiff, and both with finite differences.
 
@@ -306,11 +307,13 @@ def compare(
         out: what the compiled program returned: ``"value"`` (the formula),
             ``"reference"`` (autodiff) and ``"ys"`` (``f`` at the input and
             the finite-difference points around it), NumPy arrays stacked along
-            a first axis of trials.
+            a first axis of trials. The derivative's layout (its leaves' paths
+            and shapes) is read from ``"reference"``.
         steps: the finite-difference steps; no directions skips the referee.
         tol: the tolerances.
         tiny: the smallest normal number of the dtype, to divide by instead of 0.
     """
+    flat, _ = jax.tree_util.tree_flatten_with_path(out["reference"])
     with np.errstate(all="ignore"):
         value, reference = (
             _per_trial(
@@ -348,12 +351,9 @@ def compare(
         leaf = int(np.argmax(leaf_err))
         i = leaf_idx[leaf]
         has = value[leaf].shape[1] > 0
-        fd = (
-            FiniteDifferences.compare(
-                kind, ys, value, reference, ref_norm, steps, tol, tiny
-            )
-            if steps.directions[0].shape[1]
-            else FiniteDifferences.not_run(trials)
+        path, shape = flat[leaf][0], flat[leaf][1].shape[1:]
+        index = (
+            tuple(int(k) for k in np.unravel_index(i, shape)) if has and shape else ()
         )
         return Comparison(
             abs_errors=abs_err,
@@ -361,9 +361,13 @@ def compare(
             passed=finite & (abs_err <= allowed),
             nonfinite=nonfinite,
             worst_trial=w,
-            worst_leaf=leaf,
-            worst_index=i,
+            worst_path=jax.tree_util.keystr(path) if len(flat) > 1 or path else None,
+            worst_index=index,
             worst_value=float(value[leaf][w, i]) if has else 0.0,
             worst_reference=float(reference[leaf][w, i]) if has else 0.0,
-            fd=fd,
+            fd=_finite_differences(
+                kind, ys, value, reference, ref_norm, steps, tol, tiny
+            )
+            if steps.directions[0].shape[1]
+            else _not_run(trials, tol),
         )

@@ -1,71 +1,59 @@
 """The compiled part of a check: f, its derivative by autodiff, and the formula.
 
-The checkers compile one small program per check and run it once, so its
-compilation is most of their cost. The program therefore holds only what needs
-JAX: at every trial it evaluates autodiff and the formula at the input, and
-``f`` at the input and at the finite-difference points around it (the steps
-are drawn on the host). Everything else (errors, the worst component, finite
-differences, NaN counts) is NumPy on the host, in
-:mod:`autodiff_cookbook._compare`.
-
-The program is compiled with XLA's optimisation passes off (see
-:func:`compiler_options`): it runs once, on small inputs, and without them it
-compiles about three times faster. ``optimize=True`` restores them.
-
-What ``f`` and the formula return is validated while tracing, with errors that
-name the domain.
+One module-level function, :func:`_run`, evaluates autodiff and the formula at
+every input, and ``f`` at the finite-difference points around it (drawn on the
+host); everything else is NumPy on the host, in :mod:`._compare`. It is jitted
+with a :class:`Program` (what to compute) as its static argument, so
+:func:`jax.jit`'s own cache lets a repeated check reuse its compiled program.
+It runs once, so it is compiled with XLA's optimisation passes off (see
+:func:`compiler_options`), which makes compiling it about three times faster.
+What ``f`` and the formula return is validated while tracing; an exception
+raised inside them propagates as itself, with a note saying where and why.
 """
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import functools
 import math
 from collections.abc import Callable, Hashable
-from typing import Any, Literal
+from typing import Literal
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax import Array
 
-from . import domains as _domains
+from ._types import Batching, JacobianMode, Kind, PyTree, PyTreeFunction
+from ._util import describe_tree, name, require_floating, same_layout
 
 __all__: list[str] = []
-
-Kind = Literal["gradient", "jacobian", "hessian"]
-JacobianMode = Literal["auto", "fwd", "rev"]
-Batching = Literal["map", "vmap"]
-
-# Errors that mean "f cannot be traced", not "the domain does not fit f".
-_TRACE_ERRORS = (
-    jax.errors.ConcretizationTypeError,
-    jax.errors.TracerArrayConversionError,
-    jax.errors.TracerIntegerConversionError,
-    jax.errors.UnexpectedTracerError,
-)
-_AUTODIFF_NAME = {
-    "gradient": "jax.grad(f)",
-    "jacobian": "jax.jacfwd(f)",
-    "hessian": "jax.hessian(f)",
-}
 
 # XLA options for a small program that is compiled to run once: LLVM's
 # optimisation passes off (what jax_disable_most_optimizations sets globally),
 # the older elemental emitters instead of the MLIR fusion emitters, and the
 # generated code compiled in one piece rather than split for parallel
 # compilation. Each cost more compilation time than it saves on such programs.
-_QUICK_OPTIONS = {
-    "xla_backend_optimization_level": 0,
-    "xla_llvm_disable_expensive_passes": True,
-    "xla_cpu_use_fusion_emitters": False,
-    "xla_cpu_parallel_codegen_split_count": 1,
-}
+_QUICK_OPTIONS = (
+    ("xla_backend_optimization_level", 0),
+    ("xla_llvm_disable_expensive_passes", True),
+    ("xla_cpu_use_fusion_emitters", False),
+    ("xla_cpu_parallel_codegen_split_count", 1),
+)
+
+# Makes what follows wait for its argument (jax does not annotate it).
+_barrier: Callable[[PyTree], PyTree] = jax.lax.optimization_barrier
+
+# Errors that mean "f cannot be traced", whatever the sample.
+_TRACER_ERRORS = (
+    jax.errors.ConcretizationTypeError,
+    jax.errors.TracerArrayConversionError,
+    jax.errors.TracerIntegerConversionError,
+    jax.errors.UnexpectedTracerError,
+)
 
 
 @functools.cache
-def compiler_options(optimize: bool) -> tuple[tuple[str, Any], ...]:
+def compiler_options(optimize: bool) -> tuple[tuple[str, object], ...]:
     """The XLA options the checkers compile with: none when ``optimize``.
 
     Options that this jaxlib does not know are left out (each is tried once).
@@ -73,9 +61,9 @@ def compiler_options(optimize: bool) -> tuple[tuple[str, Any], ...]:
     if optimize:
         return ()
 
-    def accepted(options: dict[str, Any]) -> bool:
+    def accepted(options: tuple[tuple[str, object], ...]) -> bool:
         try:
-            jax.jit(lambda x: x + 1, compiler_options=options).lower(
+            jax.jit(lambda x: x + 1, compiler_options=dict(options)).lower(
                 np.float32(0)
             ).compile()
         except Exception:  # noqa: BLE001 (an unknown option is a runtime error)
@@ -83,263 +71,251 @@ def compiler_options(optimize: bool) -> tuple[tuple[str, Any], ...]:
         return True
 
     if accepted(_QUICK_OPTIONS):
-        return tuple(_QUICK_OPTIONS.items())
-    return tuple((k, v) for k, v in _QUICK_OPTIONS.items() if accepted({k: v}))
+        return _QUICK_OPTIONS
+    return tuple(option for option in _QUICK_OPTIONS if accepted((option,)))
 
 
-# -- validating what f and the formula return, at trace time ----------------
+def jacobian_mode(
+    mode: JacobianMode, in_size: int, out_size: int
+) -> Literal["fwd", "rev"]:
+    """Which of :func:`jax.jacfwd` and :func:`jax.jacrev` computes the Jacobian.
+
+    ``"auto"`` picks reverse mode when the output is smaller than the input. The
+    compiled program and the host both call this, with the sizes of one input
+    and of ``f``'s output.
+    """
+    if mode == "rev" or (mode == "auto" and out_size < in_size):
+        return "rev"
+    return "fwd"
 
 
-def name(fn: Callable[..., Any]) -> str:
-    """The name of a function, for messages."""
-    return getattr(fn, "__name__", type(fn).__name__)
+def autodiff_name(kind: Kind, mode: Literal["fwd", "rev"]) -> str:
+    """What computes the reference, for messages: ``"jax.grad(f)"``, ..."""
+    return {
+        "gradient": "jax.grad(f)",
+        "hessian": "jax.hessian(f)",
+        "jacobian": f"jax.jac{mode}(f)",
+    }[kind]
 
 
-def _describe_tree(tree: Any) -> str:
-    leaves, treedef = jax.tree_util.tree_flatten(tree)
-    if treedef == jax.tree_util.tree_structure(0):
-        leaf = leaves[0]
-        return f"an array of shape {tuple(jnp.shape(leaf))}"
-    shapes = jax.tree_util.tree_map(lambda leaf: tuple(jnp.shape(leaf)), tree)
-    return f"a pytree with shapes {shapes}"
+class _Same:
+    """A key that compares by identity, for a callable that cannot be hashed."""
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
 
 
-def _call(
-    fn: Callable[..., Any], x: Any, *, role: str, domain_name: str, dtype: np.dtype[Any]
-) -> Any:
-    """Trace ``fn(x)``, turning a failure into an error that names the domain."""
-    try:
-        return fn(x)
-    except _TRACE_ERRORS as err:
-        msg = (
-            f"{role} ({name(fn)}) cannot be traced by jax.jit, which the checkers "
-            f"use to compile the trials: {type(err).__name__}. Replace Python "
-            "control flow on array values with jnp.where or jax.lax.cond, and NumPy "
-            "calls with jax.numpy."
-        )
-        raise TypeError(msg) from err
-    except Exception as err:
-        what = (
-            "the domain does not fit f: pass a domain whose samples have the shape and "
-            "structure f expects"
-            if role == "f"
-            else "check that the formula takes the same input as f"
-        )
-        msg = (
-            f"{role} ({name(fn)}) failed on a sample of the domain {domain_name!r} "
-            f"({_describe_tree(x)}, {dtype}) with {type(err).__name__}: "
-            f"{str(err).rstrip('.')}. So {what}."
-        )
-        raise ValueError(msg) from err
+@dataclasses.dataclass(frozen=True, eq=False)
+class Program:
+    """What the compiled program computes: :func:`jax.jit`'s static argument.
+
+    Equal programs share a compiled program; a callable that cannot be hashed
+    is compared by identity. ``domain_name``, for the notes of exceptions
+    raised while tracing, is left out of the equality: domains whose samples
+    have the same shapes share a program, and a failed trace is not cached.
+    """
+
+    kind: Kind
+    f: PyTreeFunction
+    formula: PyTreeFunction
+    mode: JacobianMode
+    batching: Batching
+    domain_name: str
+
+    def _fields(self) -> tuple[Hashable, ...]:
+        def key(fn: PyTreeFunction) -> Hashable:
+            try:
+                hash(fn)
+            except TypeError:
+                return _Same(fn)
+            return fn
+
+        return (self.kind, key(self.f), key(self.formula), self.mode, self.batching)
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Program) and self._fields() == other._fields()
 
 
-def _check_output(kind: Kind, fn: Callable[..., Any], y: Any) -> None:
+# -- what f and the formula return, checked while tracing ----------------------
+
+
+def _noted(fn: PyTreeFunction, role: str, program: Program) -> PyTreeFunction:
+    """``fn``, adding a note to any exception it raises, which propagates as itself."""
+
+    def call(x: PyTree) -> PyTree:
+        try:
+            return fn(x)
+        except Exception as err:
+            dtype = jnp.result_type(*jax.tree_util.tree_leaves(x))
+            if isinstance(err, _TRACER_ERRORS):
+                what = (
+                    "jax.jit cannot run Python control flow or NumPy calls on the "
+                    "values of arrays: replace `if`/`while` on values with jnp.where "
+                    "or jax.lax.cond, and NumPy calls with jax.numpy."
+                )
+            elif role == "f":
+                what = (
+                    "Check that f takes what the domain draws: pass a domain whose "
+                    "samples have the shape and structure f expects."
+                )
+            else:
+                what = "Check that the formula takes the same input as f."
+            err.add_note(
+                f"{role} ({name(fn)}) raised this on a sample of the domain "
+                f"{program.domain_name!r} ({describe_tree(x)}, {dtype}), which the "
+                f"{program.kind} check traces with jax.jit. {what}"
+            )
+            raise
+
+    return call
+
+
+def _check_output(kind: Kind, fn: PyTreeFunction, y: PyTree) -> None:
     leaves = jax.tree_util.tree_leaves(y)
     if not leaves:
         msg = f"f ({name(fn)}) returned {y!r}, which holds no array; return an array."
         raise TypeError(msg)
-    for leaf in leaves:
-        if not jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
-            msg = (
-                f"f ({name(fn)}) returned values of dtype {jnp.result_type(leaf)}; "
-                "only floating-point outputs can be differentiated: return floats."
-            )
-            raise TypeError(msg)
-    if kind != "jacobian":
-        scalar = (
-            len(leaves) == 1
-            and jnp.shape(leaves[0]) == ()
-            and not isinstance(y, list | tuple | dict)
-        )
-        if not scalar:
-            msg = (
-                f"f ({name(fn)}) must return a scalar for a {kind} check, but it "
-                f"returned {_describe_tree(y)}. Reduce it to a scalar (e.g. with "
-                ".sum()), or compare its Jacobian with check_jacobian."
-            )
-            raise TypeError(msg)
-
-
-def _check_structure(
-    kind: Kind, fn: Callable[..., Any], formula: Any, expected: Any
-) -> None:
-    got_leaves, got_def = jax.tree_util.tree_flatten(formula)
-    want_leaves, want_def = jax.tree_util.tree_flatten(expected)
-    like = {
-        "gradient": "the gradient has the structure and shapes of the input",
-        "jacobian": "the Jacobian has, per output and input leaf, the output's shape "
-        "followed by the input's, like jax.jacfwd",
-        "hessian": "the Hessian has, per pair of input leaves, the first's shape "
-        "followed by the second's, like jax.hessian",
-    }[kind]
-    same = got_def == want_def and all(
-        jnp.shape(a) == jnp.shape(b)
-        for a, b in zip(got_leaves, want_leaves, strict=True)
+    require_floating(
+        y,
+        f"f ({name(fn)}) returned",
+        "only floating-point outputs can be differentiated: return floats.",
     )
-    if not same:
+    if kind != "jacobian" and not (
+        len(leaves) == 1
+        and jnp.shape(leaves[0]) == ()
+        and not isinstance(y, list | tuple | dict)
+    ):
         msg = (
-            f"the formula ({name(fn)}) returned {_describe_tree(formula)}, but "
-            f"{like}: {_describe_tree(expected)}. Return values with that structure "
-            "and those shapes."
+            f"f ({name(fn)}) must return a scalar for a {kind} check, but it "
+            f"returned {describe_tree(y)}. Reduce it to a scalar (e.g. with "
+            ".sum()), or compare its Jacobian with check_jacobian."
+        )
+        raise TypeError(msg)
+
+
+_LAYOUT = {
+    "gradient": "the gradient has the structure and shapes of the input",
+    "jacobian": "the Jacobian has, per output and input leaf, the output's shape "
+    "followed by the input's, like jax.jacfwd",
+    "hessian": "the Hessian has, per pair of input leaves, the first's shape "
+    "followed by the second's, like jax.hessian",
+}
+
+
+def _check_formula(
+    kind: Kind, fn: PyTreeFunction, value: PyTree, reference: PyTree
+) -> None:
+    if not same_layout(value, reference):
+        msg = (
+            f"the formula ({name(fn)}) returned {describe_tree(value)}, but "
+            f"{_LAYOUT[kind]}: {describe_tree(reference)}. Return values with that "
+            "structure and those shapes."
         )
         raise ValueError(msg)
-    for leaf in got_leaves:
-        if not jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
-            msg = (
-                f"the formula ({name(fn)}) returned values of dtype "
-                f"{jnp.result_type(leaf)}; return floating-point values."
-            )
-            raise TypeError(msg)
+    require_floating(
+        value,
+        f"the formula ({name(fn)}) returned",
+        "return floating-point values.",
+    )
 
 
 # -- the compiled program ------------------------------------------------------
 
 
-@dataclasses.dataclass
-class Meta:
-    """What tracing learned about the derivative's layout."""
-
-    paths: list[str] = dataclasses.field(default_factory=list)
-    shapes: list[tuple[int, ...]] = dataclasses.field(default_factory=list)
-    single: bool = True
-    autodiff: str = ""
-    domain_name: str = ""  # of the current call, for error messages while tracing
+def _size(tree: PyTree) -> int:
+    return sum(math.prod(jnp.shape(leaf)) for leaf in jax.tree_util.tree_leaves(tree))
 
 
-def _build(
-    kind: Kind,
-    f: Callable[..., Any],
-    formula: Callable[..., Any],
-    dtype: np.dtype[Any],
-    mode: JacobianMode,
-    batching: Batching,
-    optimize: bool,
-) -> tuple[Callable[..., Any], Meta]:
-    """Build the jitted function that evaluates every trial.
+def _run(program: Program, xs: PyTree, steps: PyTree) -> dict[str, PyTree]:
+    """Evaluate every trial.
 
-    It takes the inputs ``xs``, leaves ``(trials, ...)``, and the
-    finite-difference steps ``h v`` of each, leaves ``(trials, d, ...)``. It
-    returns ``{"value": formula, "reference": autodiff, "ys": f}``, stacked along
-    a first axis of trials; ``ys`` has a second axis: ``f`` at ``x``, at
-    ``x + h v``, ``x - h v``, ``x + 2 h v`` and ``x - 2 h v`` (``d`` each).
+    Takes the inputs ``xs``, leaves ``(trials, ...)``, and the finite-difference
+    steps ``h v`` of each, leaves ``(trials, d, ...)``. Returns ``{"value":
+    formula, "reference": autodiff, "ys": f}``, stacked along a first axis of
+    trials; ``ys`` has a second axis: ``f`` at ``x``, at ``x + h v``,
+    ``x - h v``, ``x + 2 h v`` and ``x - 2 h v`` (``d`` each).
     """
-    meta = Meta(autodiff=_AUTODIFF_NAME[kind])
+    kind = program.kind
+    f = _noted(program.f, "f", program)
+    formula = _noted(program.formula, "the formula", program)
 
-    def autodiff(x: Any, y: Any) -> Any:
+    def derivatives(x: PyTree) -> dict[str, PyTree]:
+        y = jax.eval_shape(f, x)
+        _check_output(kind, program.f, y)
         if kind == "gradient":
-            return jax.grad(f)(x)
-        if kind == "hessian":
-            return jax.hessian(f)(x)
-        in_size = sum(leaf.size for leaf in jax.tree_util.tree_leaves(x))
-        out_size = sum(math.prod(leaf.shape) for leaf in jax.tree_util.tree_leaves(y))
-        use_rev = mode == "rev" or (mode == "auto" and out_size < in_size)
-        meta.autodiff = "jax.jacrev(f)" if use_rev else "jax.jacfwd(f)"
-        return (jax.jacrev if use_rev else jax.jacfwd)(f)(x)
-
-    def derivatives(x: Any) -> dict[str, Any]:
-        y_shape = _call(
-            lambda x: jax.eval_shape(f, x),
-            x,
-            role="f",
-            domain_name=meta.domain_name,
-            dtype=dtype,
-        )
-        _check_output(kind, f, y_shape)
-        reference = autodiff(x, y_shape)
+            reference = jax.grad(f)(x)
+        elif kind == "hessian":
+            reference = jax.hessian(f)(x)
+        else:
+            mode = jacobian_mode(program.mode, _size(x), _size(y))
+            reference = (jax.jacrev if mode == "rev" else jax.jacfwd)(f)(x)
         # The parts of a check run one after the other (each barrier makes the
         # next part wait for the previous result): in jaxlib 0.10, batched LAPACK
         # calls running concurrently can deadlock XLA's CPU thread pool.
-        x_next = jax.lax.optimization_barrier((x, reference))[0]
-        value = _call(
-            formula,
-            x_next,
-            role="the formula",
-            domain_name=meta.domain_name,
-            dtype=dtype,
-        )
-        _check_structure(kind, formula, value, reference)
+        value = formula(_barrier((x, reference))[0])
+        _check_formula(kind, program.formula, value, reference)
         value = jax.tree_util.tree_map(lambda v, r: v.astype(r.dtype), value, reference)
-        flat, _ = jax.tree_util.tree_flatten_with_path(reference)
-        meta.paths = [jax.tree_util.keystr(p) for p, _ in flat]
-        meta.shapes = [tuple(leaf.shape) for _, leaf in flat]
-        meta.single = len(flat) == 1 and not flat[0][0]
         return {"value": value, "reference": reference}
 
-    def each(fn: Callable[..., Any], xs: Any) -> Any:
-        return jax.vmap(fn)(xs) if batching == "vmap" else jax.lax.map(fn, xs)
+    def each(fn: Callable[[PyTree], PyTree], xs: PyTree) -> PyTree:
+        return jax.vmap(fn)(xs) if program.batching == "vmap" else jax.lax.map(fn, xs)
 
-    def run(xs: Any, steps: Any) -> dict[str, Any]:
-        out = each(derivatives, xs)
-        # Then f at every input and at x ± h v, x ± 2h v around it, in one loop.
-        xs, steps = jax.lax.optimization_barrier(((xs, steps), out))[0]
+    out: dict[str, PyTree] = each(derivatives, xs)
+    # Then f at every input and at x ± h v, x ± 2h v around it, in one loop.
+    xs, steps = _barrier(((xs, steps), out))[0]
 
-        def around(x: Array, hv: Array) -> Array:
-            x = x[:, None]
-            return jnp.concatenate([x, x + hv, x - hv, x + 2 * hv, x - 2 * hv], 1)
+    def around(x: jax.Array, hv: jax.Array) -> jax.Array:
+        x = x[:, None]
+        return jnp.concatenate([x, x + hv, x - hv, x + 2 * hv, x - 2 * hv], 1)
 
-        points = jax.tree_util.tree_map(around, xs, steps)
-        trials, count = jax.tree_util.tree_leaves(points)[0].shape[:2]
-        ys = each(
-            f, jax.tree_util.tree_map(lambda p: p.reshape(-1, *p.shape[2:]), points)
-        )
-        out["ys"] = jax.tree_util.tree_map(
-            lambda y: y.reshape(trials, count, *y.shape[1:]), ys
-        )
-        return out
-
-    options = dict(compiler_options(optimize))
-    return jax.jit(run, compiler_options=options or None), meta
-
-
-_CACHE: collections.OrderedDict[Hashable, tuple[Callable[..., Any], Meta]] = (
-    collections.OrderedDict()
-)
-_CACHE_SIZE = 64
-
-
-def _compiled(
-    kind: Kind,
-    f: Callable[..., Any],
-    formula: Callable[..., Any],
-    domain: Any,
-    dtype: np.dtype[Any],
-    mode: JacobianMode,
-    batching: Batching,
-    optimize: bool,
-) -> tuple[Callable[..., Any], Meta]:
-    """:func:`_build`, memoised so that repeating a check does not recompile it.
-
-    The compiled function depends on the domain only through the structure and
-    shapes of its samples (they are inputs), so domains of the same shape, say
-    ``symmetric(4)`` and ``invertible(4)``, share it. The numbers of trials and
-    of directions are shapes of its inputs, which :func:`jax.jit` keys its own
-    cache on.
-    """
-    flat, treedef = _domains._flatten(domain)
-    cache_key = (
-        kind,
-        f,
-        formula,
-        treedef,
-        tuple(d.shape for d in flat),
-        dtype,
-        mode,
-        batching,
-        optimize,
-        jax.config.jax_enable_x64,
+    points = jax.tree_util.tree_map(around, xs, steps)
+    trials, count = jax.tree_util.tree_leaves(points)[0].shape[:2]
+    ys = each(f, jax.tree_util.tree_map(lambda p: p.reshape(-1, *p.shape[2:]), points))
+    out["ys"] = jax.tree_util.tree_map(
+        lambda y: y.reshape(trials, count, *y.shape[1:]), ys
     )
-    try:
-        hit = _CACHE.get(cache_key)
-    except TypeError:  # an unhashable callable: do not cache
-        hit = None
-        cache_key = None
-    if hit is None:
-        hit = _build(kind, f, formula, dtype, mode, batching, optimize)
-        if cache_key is not None:
-            _CACHE[cache_key] = hit
-            if len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(cache_key)
-    hit[1].domain_name = _domains.describe(domain)
-    return hit
+    return out
+
+
+#: How many compiled programs jax.jit may keep for the checkers (each holds a
+#: few megabytes); beyond that, its cache for them is emptied.
+MAX_PROGRAMS = 64
+
+
+@functools.cache
+def _jitted(optimize: bool) -> Callable[[Program, PyTree, PyTree], dict[str, PyTree]]:
+    """:func:`_run` under :func:`jax.jit`, one per set of compiler options.
+
+    Built on first use, since finding the options this jaxlib accepts compiles
+    a tiny program; :func:`jax.jit` holds the compiled programs.
+    """
+    options = dict(compiler_options(optimize)) or None
+    return jax.jit(_run, static_argnums=0, compiler_options=options)
+
+
+def evaluate(
+    program: Program, xs: PyTree, steps: PyTree, *, optimize: bool
+) -> dict[str, PyTree]:
+    """Run the compiled program, and bring its values back to the host (NumPy).
+
+    jax.jit keeps every program it compiles, keyed on the static
+    :class:`Program` (up to thousands, over a long session of checks of new
+    functions), so its cache for the checkers is emptied when it holds more
+    than :data:`MAX_PROGRAMS`.
+    """
+    run = _jitted(optimize)
+    out: dict[str, PyTree] = jax.device_get(run(program, xs, steps))
+    # _cache_size is jax's count of the programs it keeps for one function;
+    # tests/test_checks.py fails if a jax release removes it.
+    if run._cache_size() > MAX_PROGRAMS:  # type: ignore[attr-defined]
+        run.clear_cache()  # type: ignore[attr-defined]
+    return out

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from ._types import Kind
+
 __all__: list[str] = []
 
 
@@ -49,8 +51,8 @@ class Tolerances:
 
 
 def default_tolerances(
-    dtype: np.dtype[Any],
-    kind: str,
+    dtype: np.dtype[np.floating[Any]],
+    kind: Kind,
     *,
     rtol: float | None = None,
     atol: float | None = None,
@@ -58,7 +60,12 @@ def default_tolerances(
 ) -> Tolerances:
     """Fill in the tolerances the caller did not give, from ``dtype`` and the kind of check."""
     eps = float(np.finfo(dtype).eps)
-    for name, value in (("rtol", rtol), ("atol", atol), ("fd_rtol", fd_rtol)):
+    given: tuple[tuple[str, object], ...] = (
+        ("rtol", rtol),
+        ("atol", atol),
+        ("fd_rtol", fd_rtol),
+    )
+    for name, value in given:  # checked as objects: callers may pass anything
         if value is not None and not (
             isinstance(value, int | float) and math.isfinite(value) and value >= 0
         ):

@@ -1,17 +1,24 @@
-"""Private helpers shared by the domains, the checkers and the Taylor test."""
+"""Private helpers shared by the domains, the checkers and the Taylor test.
+
+Keys, dtypes and the float64 set-up, and the checks of what a pytree holds
+(its structure and shapes, floating-point values), with the messages they give.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import operator
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
-__all__: list[str] = []
+from ._types import DTypeLike, KeyLike, PyTree
 
-KeyLike = int | Array
+__all__: list[str] = []
 
 
 def as_key(key: KeyLike) -> Array:
@@ -33,7 +40,7 @@ def as_key(key: KeyLike) -> Array:
             raise ValueError(msg)
         return key
     if key.dtype == jnp.uint32 and key.shape == (2,):
-        return jax.random.wrap_key_data(key)
+        return cast(Array, jax.random.wrap_key_data(key))
     if key.shape == () and jnp.issubdtype(key.dtype, jnp.integer):
         return jax.random.key(int(key))
     msg = (
@@ -43,7 +50,9 @@ def as_key(key: KeyLike) -> Array:
     raise TypeError(msg)
 
 
-def float_dtype(dtype: Any, *, what: str = "dtype") -> np.dtype[Any]:
+def float_dtype(
+    dtype: DTypeLike | None, *, what: str = "dtype"
+) -> np.dtype[np.floating[Any]]:
     """Validate a real floating-point dtype that the current JAX mode can represent.
 
     ``None`` means JAX's default float: float32, or float64 inside
@@ -79,13 +88,64 @@ def float_dtype(dtype: Any, *, what: str = "dtype") -> np.dtype[Any]:
     return dt
 
 
-def tree_norm(tree: Any) -> Array:
+@contextlib.contextmanager
+def computing_in(dtype: DTypeLike | None) -> Iterator[np.dtype[np.floating[Any]]]:
+    """Compute in ``dtype``, float64 when ``None``: yield it, validated.
+
+    Inside, JAX's 64-bit mode is on exactly when the dtype needs it, through
+    ``jax.enable_x64``, so JAX's global configuration is left alone.
+    """
+    try:
+        wants_x64 = dtype is None or np.dtype(dtype).itemsize >= 8
+    except TypeError:
+        wants_x64 = True  # float_dtype names the problem
+    with jax.enable_x64(wants_x64):
+        yield float_dtype(jnp.float64 if dtype is None else dtype)
+
+
+def name(fn: Callable[..., object]) -> str:
+    """The name of a function, for messages."""
+    return str(getattr(fn, "__name__", type(fn).__name__))
+
+
+def describe_tree(tree: PyTree) -> str:
+    """Its shapes, for messages: ``an array of shape (3,)`` or ``a pytree with shapes ...``."""
+    leaves = jax.tree_util.tree_leaves(tree)
+    if len(leaves) == 1 and jax.tree_util.treedef_is_leaf(
+        jax.tree_util.tree_structure(tree)
+    ):
+        return f"an array of shape {tuple(jnp.shape(leaves[0]))}"
+    shapes = jax.tree_util.tree_map(lambda leaf: tuple(jnp.shape(leaf)), tree)
+    return f"a pytree with shapes {shapes}"
+
+
+def same_layout(a: PyTree, b: PyTree) -> bool:
+    """Whether two pytrees have the same structure and the same shape leaf by leaf."""
+    a_leaves, a_def = jax.tree_util.tree_flatten(a)
+    b_leaves, b_def = jax.tree_util.tree_flatten(b)
+    return operator.eq(a_def, b_def) and all(
+        jnp.shape(u) == jnp.shape(v) for u, v in zip(a_leaves, b_leaves, strict=True)
+    )
+
+
+def require_floating(tree: PyTree, what: str, then: str) -> None:
+    """Raise :class:`TypeError` unless every leaf holds floating-point values.
+
+    The message reads ``{what} returned values of dtype int32; {then}``.
+    """
+    for leaf in jax.tree_util.tree_leaves(tree):
+        if not jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
+            msg = f"{what} values of dtype {jnp.result_type(leaf)}; {then}"
+            raise TypeError(msg)
+
+
+def tree_norm(tree: PyTree) -> Array:
     """The Euclidean norm over every component of every leaf of a pytree."""
     leaves = jax.tree_util.tree_leaves(tree)
     return jnp.sqrt(sum(jnp.sum(jnp.square(leaf)) for leaf in leaves))
 
 
-def tree_vdot(a: Any, b: Any) -> Array:
+def tree_vdot(a: PyTree, b: PyTree) -> Array:
     """The Euclidean inner product of two pytrees with the same structure."""
     pairs = zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b), strict=True)
     return sum(jnp.vdot(x, y) for x, y in pairs)  # type: ignore[return-value]

@@ -1,12 +1,14 @@
 r"""Matrix calculus, verified: a catalogue of derivative identities, each checked on its domain.
 
 :data:`IDENTITIES` holds right formulas (gradients, Jacobians and Hessians of
-forms, norms, traces, determinants, inverses, eigenvalues and common losses), and
-:data:`MISTAKES` holds common wrong ones. Every entry is an :class:`Identity`: the
-function, the formula for its derivative, LaTeX for both, the domain where the
-formula holds, and its source. :meth:`Identity.check` verifies the formula against
-autodiff and finite differences at random points of the domain; the page
-*Matrix calculus, verified* checks the whole catalogue at every build.
+forms, norms, traces, determinants, inverses, eigenvalues and common losses): each
+is an :class:`Identity`, with the function, the formula for its derivative, LaTeX
+for both, the domain where the formula holds, and its source. :data:`MISTAKES`
+holds common wrong formulas: each is a :class:`Mistake`, which refers to the
+identity it gets wrong and states only its wrong formula and why.
+:meth:`Identity.check` verifies a formula against autodiff and finite differences
+at random points of the domain; the page *Matrix calculus, verified* checks the
+whole catalogue at every build.
 
 Layout: the gradient of a scalar function has the shape of its input,
 :math:`(\nabla f)_{ij} = \partial f / \partial X_{ij}`. This is the layout of
@@ -26,46 +28,25 @@ Examples:
 
 from __future__ import annotations
 
-from ..checks import (
-    CheckResult as CheckResult,  # autodoc resolves the annotations of the classes here
-)
-from . import (
-    _determinants,
-    _eigen,
-    _hessians,
-    _inverses,
-    _jacobians,
-    _linear,
-    _losses,
-    _mistakes,
-    _norms,
-    _quadratic,
-    _traces,
-)
-from ._entry import Identity
-from ._registry import Catalogue, Report, Verification
+from . import _identities, _mistakes
+from ._entry import Identity as Identity
+from ._entry import Mistake as Mistake
+from ._registry import Catalogue as Catalogue
+from ._registry import Report as Report
+from ._registry import Verification as Verification
 
-__all__ = ["IDENTITIES", "MISTAKES", "Catalogue", "Identity", "Report", "Verification"]
-
-# Documented under the public module, not the private ones that define them.
-for _cls in (Identity, Catalogue, Report, Verification):
-    _cls.__module__ = __name__
+__all__ = [
+    "IDENTITIES",
+    "MISTAKES",
+    "Catalogue",
+    "Identity",
+    "Mistake",
+    "Report",
+    "Verification",
+]
 
 #: The right formulas, by topic, in the order of the page.
-IDENTITIES: Catalogue = Catalogue(
-    (
-        *_linear.ENTRIES,
-        *_quadratic.ENTRIES,
-        *_norms.ENTRIES,
-        *_traces.ENTRIES,
-        *_determinants.ENTRIES,
-        *_inverses.ENTRIES,
-        *_eigen.ENTRIES,
-        *_losses.ENTRIES,
-        *_jacobians.ENTRIES,
-        *_hessians.ENTRIES,
-    )
-)
+IDENTITIES: Catalogue[Identity] = _identities.IDENTITIES
 
-#: Common wrong formulas, each naming (in ``correct_id``) the right entry it gets wrong.
-MISTAKES: Catalogue = Catalogue(_mistakes.ENTRIES)
+#: Common wrong formulas, each referring to the identity it gets wrong.
+MISTAKES: Catalogue[Mistake] = _mistakes.MISTAKES

@@ -12,7 +12,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 from jax import Array
-from jax.typing import ArrayLike
+
+from .._types import ArrayLike, Float64Array
 
 __all__ = [
     "cast",
@@ -26,51 +27,51 @@ __all__ = [
 ]
 
 
-def gaussian(seed: int, shape: tuple[int, ...]) -> np.ndarray:
+def gaussian(seed: int, shape: tuple[int, ...]) -> Float64Array:
     """Standard normal entries: a generic, non-symmetric constant."""
     return np.random.default_rng(seed).standard_normal(shape)
 
 
-def well_conditioned(seed: int, n: int) -> np.ndarray:
+def well_conditioned(seed: int, n: int) -> Float64Array:
     """A non-symmetric invertible matrix with singular values in [1, 2]."""
     rng = np.random.default_rng(seed)
     q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
     q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    return (q1 * rng.uniform(1.0, 2.0, n)) @ q2.T
+    return np.asarray((q1 * rng.uniform(1.0, 2.0, n)) @ q2.T, dtype=np.float64)
 
 
-def symmetric_matrix(seed: int, n: int) -> np.ndarray:
+def symmetric_matrix(seed: int, n: int) -> Float64Array:
     """A symmetric matrix with standard normal entries (up to the symmetrisation)."""
     g = gaussian(seed, (n, n))
-    return (g + g.T) / 2
+    return np.asarray((g + g.T) / 2, dtype=np.float64)
 
 
-def spd_matrix(seed: int, n: int) -> np.ndarray:
+def spd_matrix(seed: int, n: int) -> Float64Array:
     """A symmetric positive definite matrix with eigenvalues in [1, 3]."""
     rng = np.random.default_rng(seed)
     q, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    return (q * rng.uniform(1.0, 3.0, n)) @ q.T
+    return np.asarray((q * rng.uniform(1.0, 3.0, n)) @ q.T, dtype=np.float64)
 
 
-def probabilities(seed: int, n: int) -> np.ndarray:
+def probabilities(seed: int, n: int) -> Float64Array:
     """A probability vector with every entry at least 0.05."""
     p = np.random.default_rng(seed).uniform(1.0, 3.0, n)
-    return p / p.sum()
+    return np.asarray(p / p.sum(), dtype=np.float64)
 
 
-def unit_interval(seed: int, n: int) -> np.ndarray:
+def unit_interval(seed: int, n: int) -> Float64Array:
     """A vector with entries drawn uniformly from [0.1, 0.9], such as targets in (0, 1)."""
     return np.random.default_rng(seed).uniform(0.1, 0.9, n)
 
 
-def signs(seed: int, n: int) -> np.ndarray:
+def signs(seed: int, n: int) -> Float64Array:
     """A vector of labels in {-1, +1}, with both signs present."""
     s = np.random.default_rng(seed).choice([-1.0, 1.0], n)
     s[0], s[1] = 1.0, -1.0
     return s
 
 
-def cast(like: ArrayLike, *constants: np.ndarray) -> tuple[Array, ...]:
+def cast(like: ArrayLike, *constants: Float64Array) -> tuple[Array, ...]:
     """Return the constants as JAX arrays of the dtype of ``like``.
 
     Without this, a float64 NumPy constant would promote a float32 input to

@@ -1,5 +1,8 @@
 """Hessians: second derivatives of scalar functions, in the layout of :func:`jax.hessian`."""
 
+# jax.numpy.linalg's functions and expm are jitted, and jit types their results as Any.
+# mypy: disable-error-code="no-any-return"
+
 from __future__ import annotations
 
 import jax
@@ -9,17 +12,16 @@ from jax import Array
 from .. import domains
 from ._constants import cast, gaussian, signs
 from ._entry import Identity
+from ._shared import QUADRATIC_FORM_HESSIAN_A as _A
 
 __all__ = ["ENTRIES"]
 
 TOPIC = "Hessians"
 
-_A = gaussian(1001, (4, 4))
 _A64 = gaussian(1002, (6, 4))
 _b6 = gaussian(1003, (6,))
 _X63 = gaussian(1004, (6, 3))
 _labels = signs(1005, 6)
-_a4 = gaussian(1006, (4,))
 
 
 def _quadratic_form(x: Array) -> Array:
@@ -66,11 +68,6 @@ def _squared_norm_squared_hess(x: Array) -> Array:
     return 4 * (x @ x) * jnp.eye(x.shape[0], dtype=x.dtype) + 8 * jnp.outer(x, x)
 
 
-def _two_norm(x: Array) -> Array:
-    (a,) = cast(x, _a4)
-    return jnp.linalg.norm(x - a)
-
-
 def _log_abs_det(x: Array) -> Array:
     return jnp.linalg.slogdet(x)[1]
 
@@ -79,10 +76,6 @@ def _log_abs_det_hess(x: Array) -> Array:
     xi = jnp.linalg.inv(x)
     # H[i, j, k, l] = d^2 f / dX_ij dX_kl = -(X^-1)_jk (X^-1)_li
     return -jnp.einsum("jk,li->ijkl", xi, xi)
-
-
-def _entropy(p: Array) -> Array:
-    return -jnp.sum(p * jnp.log(p))
 
 
 ENTRIES: tuple[Identity, ...] = (

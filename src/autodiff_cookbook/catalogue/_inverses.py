@@ -1,5 +1,8 @@
 """Derivatives of the inverse: Matrix Cookbook section 2.2."""
 
+# jax.numpy.linalg's functions and expm are jitted, and jit types their results as Any.
+# mypy: disable-error-code="no-any-return"
+
 from __future__ import annotations
 
 import jax.numpy as jnp

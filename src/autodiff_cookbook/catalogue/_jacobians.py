@@ -1,5 +1,8 @@
 """Jacobians of vector- and matrix-valued maps, in the layout of :func:`jax.jacfwd`."""
 
+# jax.numpy.linalg's functions and expm are jitted, and jit types their results as Any.
+# mypy: disable-error-code="no-any-return"
+
 from __future__ import annotations
 
 import jax

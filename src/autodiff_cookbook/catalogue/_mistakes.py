@@ -1,4 +1,7 @@
-"""Common wrong formulas, each kept next to the right one to show that checking catches it."""
+"""Common wrong formulas, each referring to the identity it gets wrong, to show that checking catches it."""
+
+# jax.numpy.linalg's functions and expm are jitted, and jit types their results as Any.
+# mypy: disable-error-code="no-any-return"
 
 from __future__ import annotations
 
@@ -8,21 +11,24 @@ from jax import Array
 from jax.scipy.linalg import expm
 
 from .. import domains
-from . import _determinants, _hessians, _norms, _quadratic, _traces
 from ._constants import cast, gaussian
-from ._entry import Identity
+from ._entry import Mistake
+from ._identities import IDENTITIES
+from ._registry import Catalogue
+from ._shared import QUADRATIC_FORM_A, QUADRATIC_FORM_HESSIAN_A
 
-__all__ = ["ENTRIES"]
+__all__ = ["MISTAKES"]
 
-TOPIC = "Common mistakes"
-
+# The identities trace_xa and least_squares have a non-square A, where the
+# untransposed formula has the wrong shape; their mistakes are checked on a
+# square A of their own, where the mistake is easy to make.
 _A4 = gaussian(1101, (4, 4))
 _A44 = gaussian(1102, (4, 4))
 _b4 = gaussian(1103, (4,))
 
 
 def _quadratic_form_2ax(x: Array) -> Array:
-    (a,) = cast(x, _quadratic._A)
+    (a,) = cast(x, QUADRATIC_FORM_A)
     return 2 * a @ x
 
 
@@ -61,7 +67,7 @@ def _frobenius_as_squared(x: Array) -> Array:
 
 
 def _quadratic_form_hessian_2a(x: Array) -> Array:
-    (a,) = cast(x, _hessians._A)
+    (a,) = cast(x, QUADRATIC_FORM_HESSIAN_A)
     return 2 * a
 
 
@@ -75,151 +81,97 @@ def _least_squares_untransposed(x: Array) -> Array:
     return 2 * a @ (a @ x - b)
 
 
-ENTRIES: tuple[Identity, ...] = (
-    Identity(
-        id="quadratic_form_2ax",
-        topic=TOPIC,
-        kind="gradient",
-        function=_quadratic._quadratic_form,
-        derivative=_quadratic_form_2ax,
-        domain=domains.real((4,)),
-        function_latex=r"x^\top A x",
-        derivative_latex=r"2 A x",
-        conditions=r"only for symmetric $A$; here $A$ is not",
-        source="common mistake",
-        mistake=r"treats $A$ as symmetric: the right gradient is $(A + A^\top) x$",
-        correct_id="quadratic_form",
-    ),
-    Identity(
-        id="trace_exp_untransposed",
-        topic=TOPIC,
-        kind="gradient",
-        function=_traces._trace_exp,
-        derivative=_expm_untransposed,
-        domain=domains.real((4, 4)),
-        function_latex=r"\operatorname{tr}\bigl(e^{X}\bigr)",
-        derivative_latex=r"e^{X}",
-        conditions=r"only for symmetric $X$",
-        source="common mistake",
-        mistake=r"drops the transpose: the gradient is $e^{X^\top}$, equal to $e^X$ only when $X$ is symmetric",
-        correct_id="trace_exp",
-    ),
-    Identity(
-        id="log_abs_det_untransposed",
-        topic=TOPIC,
-        kind="gradient",
-        function=_determinants._log_abs_det,
-        derivative=_inverse_untransposed,
-        domain=domains.invertible(4),
-        function_latex=r"\log \lvert \det X \rvert",
-        derivative_latex=r"X^{-1}",
-        conditions=r"only for symmetric $X$",
-        source="common mistake",
-        mistake=r"writes $X^{-1}$ for $X^{-\top}$",
-        correct_id="log_abs_det",
-    ),
-    Identity(
-        id="neg_log_det_sign",
-        topic=TOPIC,
-        kind="gradient",
-        function=_determinants._neg_log_det,
-        derivative=_inverse_transposed,
-        domain=domains.invertible(4, positive_determinant=True),
-        function_latex=r"-\log \det X",
-        derivative_latex=r"X^{-\top}",
-        conditions="never",
-        source="task 4 of the seed notebook",
-        mistake=(
-            r"drops the minus sign: $d(-\log\det X) = -\operatorname{tr}(X^{-1} dX)$, "
-            r"so the gradient is $-X^{-\top}$"
+MISTAKES: Catalogue[Mistake] = Catalogue(
+    (
+        Mistake(
+            id="quadratic_form_2ax",
+            identity=IDENTITIES["quadratic_form"],
+            derivative=_quadratic_form_2ax,
+            derivative_latex=r"2 A x",
+            why=r"treats $A$ as symmetric: the right gradient is $(A + A^\top) x$",
         ),
-        correct_id="neg_log_det",
-    ),
-    Identity(
-        id="softmax_jacobian_diagonal",
-        topic=TOPIC,
-        kind="jacobian",
-        function=jax.nn.softmax,
-        derivative=_softmax_jacobian_diagonal,
-        domain=domains.real((4,)),
-        function_latex=r"s = \operatorname{softmax}(x)",
-        derivative_latex=r"\operatorname{diag}(s)",
-        conditions="never",
-        source="common mistake",
-        mistake=(
-            r"misses the outer-product term $-s s^\top$: every output depends on "
-            "every input through the normalisation"
+        Mistake(
+            id="trace_exp_untransposed",
+            identity=IDENTITIES["trace_exp"],
+            derivative=_expm_untransposed,
+            derivative_latex=r"e^{X}",
+            why=(
+                r"drops the transpose: the gradient is $e^{X^\top}$, equal to $e^X$ "
+                r"only when $X$ is symmetric"
+            ),
         ),
-        correct_id="softmax_jacobian",
-    ),
-    Identity(
-        id="trace_xa_untransposed",
-        topic=TOPIC,
-        kind="gradient",
-        function=_trace_xa_square,
-        derivative=_trace_xa_untransposed,
-        domain=domains.real((4, 4)),
-        function_latex=r"\operatorname{tr}(X A)",
-        derivative_latex=r"A",
-        conditions=r"only for symmetric $A$",
-        source="common mistake",
-        mistake=r"drops the transpose: $\operatorname{tr}(XA) = \sum_{ij} X_{ij} A_{ji}$, so the gradient is $A^\top$",
-        correct_id="trace_xa",
-    ),
-    Identity(
-        id="squared_norm_squared_missing_factor",
-        topic=TOPIC,
-        kind="gradient",
-        function=_quadratic._squared_norm_squared,
-        derivative=_squared_norm_squared_half,
-        domain=domains.real((4,)),
-        function_latex=r"(x^\top x)^2",
-        derivative_latex=r"2\,(x^\top x)\, x",
-        conditions="never",
-        source="common mistake",
-        mistake=r"forgets the inner derivative: $\nabla (x^\top x) = 2x$, so the factor is 4",
-        correct_id="squared_norm_squared",
-    ),
-    Identity(
-        id="frobenius_norm_as_squared",
-        topic=TOPIC,
-        kind="gradient",
-        function=_norms._frobenius,
-        derivative=_frobenius_as_squared,
-        domain=domains.real((4, 3)),
-        function_latex=r"\lVert X \rVert_F",
-        derivative_latex=r"2 X",
-        conditions="never",
-        source="common mistake",
-        mistake=r"uses the gradient of $\lVert X \rVert_F^2$; the norm itself has gradient $X / \lVert X \rVert_F$",
-        correct_id="frobenius_norm",
-    ),
-    Identity(
-        id="quadratic_form_hessian_2a",
-        topic=TOPIC,
-        kind="hessian",
-        function=_hessians._quadratic_form,
-        derivative=_quadratic_form_hessian_2a,
-        domain=domains.real((4,)),
-        function_latex=r"x^\top A x",
-        derivative_latex=r"2 A",
-        conditions=r"only for symmetric $A$",
-        source="common mistake",
-        mistake=r"a Hessian is symmetric, $2A$ is not: the Hessian is $A + A^\top$",
-        correct_id="quadratic_form_hessian",
-    ),
-    Identity(
-        id="least_squares_untransposed",
-        topic=TOPIC,
-        kind="gradient",
-        function=_least_squares_square,
-        derivative=_least_squares_untransposed,
-        domain=domains.real((4,)),
-        function_latex=r"\lVert A x - b \rVert_2^2",
-        derivative_latex=r"2 A (A x - b)",
-        conditions=r"only for symmetric $A$",
-        source="common mistake",
-        mistake=r"drops the transpose of the chain rule: the gradient is $2 A^\top (A x - b)$",
-        correct_id="least_squares",
-    ),
+        Mistake(
+            id="log_abs_det_untransposed",
+            identity=IDENTITIES["log_abs_det"],
+            derivative=_inverse_untransposed,
+            derivative_latex=r"X^{-1}",
+            why=r"writes $X^{-1}$ for $X^{-\top}$",
+        ),
+        # Task 4 of the seed notebook.
+        Mistake(
+            id="neg_log_det_sign",
+            identity=IDENTITIES["neg_log_det"],
+            derivative=_inverse_transposed,
+            derivative_latex=r"X^{-\top}",
+            why=(
+                r"drops the minus sign: $d(-\log\det X) = -\operatorname{tr}(X^{-1} dX)$, "
+                r"so the gradient is $-X^{-\top}$"
+            ),
+        ),
+        Mistake(
+            id="softmax_jacobian_diagonal",
+            identity=IDENTITIES["softmax_jacobian"],
+            derivative=_softmax_jacobian_diagonal,
+            derivative_latex=r"\operatorname{diag}(s)",
+            why=(
+                r"misses the outer-product term $-s s^\top$: every output depends on "
+                "every input through the normalisation"
+            ),
+        ),
+        Mistake(
+            id="trace_xa_untransposed",
+            identity=IDENTITIES["trace_xa"],
+            derivative=_trace_xa_untransposed,
+            derivative_latex=r"A",
+            why=(
+                r"drops the transpose: $\operatorname{tr}(XA) = \sum_{ij} X_{ij} A_{ji}$, "
+                r"so the gradient is $A^\top$"
+            ),
+            function=_trace_xa_square,
+            domain=domains.real((4, 4)),
+        ),
+        Mistake(
+            id="squared_norm_squared_missing_factor",
+            identity=IDENTITIES["squared_norm_squared"],
+            derivative=_squared_norm_squared_half,
+            derivative_latex=r"2\,(x^\top x)\, x",
+            why=r"forgets the inner derivative: $\nabla (x^\top x) = 2x$, so the factor is 4",
+        ),
+        Mistake(
+            id="frobenius_norm_as_squared",
+            identity=IDENTITIES["frobenius_norm"],
+            derivative=_frobenius_as_squared,
+            derivative_latex=r"2 X",
+            why=(
+                r"uses the gradient of $\lVert X \rVert_F^2$; the norm itself has "
+                r"gradient $X / \lVert X \rVert_F$"
+            ),
+        ),
+        Mistake(
+            id="quadratic_form_hessian_2a",
+            identity=IDENTITIES["quadratic_form_hessian"],
+            derivative=_quadratic_form_hessian_2a,
+            derivative_latex=r"2 A",
+            why=r"a Hessian is symmetric, $2A$ is not: the Hessian is $A + A^\top$",
+        ),
+        Mistake(
+            id="least_squares_untransposed",
+            identity=IDENTITIES["least_squares"],
+            derivative=_least_squares_untransposed,
+            derivative_latex=r"2 A (A x - b)",
+            why=r"drops the transpose of the chain rule: the gradient is $2 A^\top (A x - b)$",
+            function=_least_squares_square,
+            domain=domains.real((4,)),
+        ),
+    )
 )

@@ -1,5 +1,8 @@
 """Vector and matrix norms: Matrix Cookbook sections 2.6 and 2.7, and the singular-value norms."""
 
+# jax.numpy.linalg's functions and expm are jitted, and jit types their results as Any.
+# mypy: disable-error-code="no-any-return"
+
 from __future__ import annotations
 
 import jax.numpy as jnp

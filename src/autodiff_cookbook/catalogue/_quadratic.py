@@ -8,12 +8,12 @@ from jax import Array
 from .. import domains
 from ._constants import cast, gaussian, symmetric_matrix, well_conditioned
 from ._entry import Identity
+from ._shared import QUADRATIC_FORM_A as _A
 
 __all__ = ["ENTRIES"]
 
 TOPIC = "Quadratic forms"
 
-_A = gaussian(201, (4, 4))
 _S = symmetric_matrix(202, 4)
 _b4 = gaussian(203, (4,))
 _b3 = gaussian(204, (3,))

@@ -6,19 +6,27 @@ import dataclasses
 import difflib
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Literal, overload
+from typing import Generic, TypeVar, Unpack, overload
 
-from ..checks import CheckResult
-from ._entry import Identity
+from .._result import CheckResult
+from .._types import CheckOptions, Kind
+from ._entry import Identity, Mistake
 
 __all__ = ["Catalogue", "Report", "Verification"]
 
+#: The entry type of a catalogue: Identity, Mistake, or either.
+E_co = TypeVar("E_co", bound="Identity | Mistake", covariant=True)
 
-class Catalogue(Sequence[Identity]):
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+class Catalogue(Sequence[E_co], Generic[E_co]):
     r"""An ordered, read-only collection of catalogue entries with unique ids.
 
-    The entries are :class:`Identity` objects.
-
+    The entries are :class:`Identity` objects (:data:`IDENTITIES`),
+    :class:`Mistake` objects (:data:`MISTAKES`), or both (``IDENTITIES + MISTAKES``).
     Index it by position or by id; :meth:`check` verifies every entry.
 
     Args:
@@ -36,9 +44,9 @@ class Catalogue(Sequence[Identity]):
         True trace
     """
 
-    def __init__(self, entries: Iterable[Identity]) -> None:
+    def __init__(self, entries: Iterable[E_co]) -> None:
         self._entries = tuple(entries)
-        self._by_id: dict[str, Identity] = {}
+        self._by_id: dict[str, E_co] = {}
         for entry in self._entries:
             if entry.id in self._by_id:
                 msg = f"Two catalogue entries have the id {entry.id!r}: give each a unique id."
@@ -46,12 +54,12 @@ class Catalogue(Sequence[Identity]):
             self._by_id[entry.id] = entry
 
     @overload
-    def __getitem__(self, key: int | str) -> Identity: ...
+    def __getitem__(self, key: int | str) -> E_co: ...
 
     @overload
-    def __getitem__(self, key: slice) -> Catalogue: ...
+    def __getitem__(self, key: slice) -> Catalogue[E_co]: ...
 
-    def __getitem__(self, key: int | str | slice) -> Identity | Catalogue:
+    def __getitem__(self, key: int | str | slice) -> E_co | Catalogue[E_co]:
         if isinstance(key, str):
             try:
                 return self._by_id[key]
@@ -67,7 +75,7 @@ class Catalogue(Sequence[Identity]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def __iter__(self) -> Iterator[Identity]:
+    def __iter__(self) -> Iterator[E_co]:
         return iter(self._entries)
 
     def __contains__(self, item: object) -> bool:
@@ -75,7 +83,9 @@ class Catalogue(Sequence[Identity]):
             return item in self._by_id
         return item in self._entries
 
-    def __add__(self, other: Catalogue) -> Catalogue:
+    def __add__(
+        self, other: Catalogue[Identity | Mistake]
+    ) -> Catalogue[Identity | Mistake]:
         return Catalogue((*self._entries, *other))
 
     @property
@@ -89,11 +99,8 @@ class Catalogue(Sequence[Identity]):
         return tuple(dict.fromkeys(entry.topic for entry in self._entries))
 
     def select(
-        self,
-        *,
-        topic: str | None = None,
-        kind: Literal["gradient", "jacobian", "hessian"] | None = None,
-    ) -> Catalogue:
+        self, *, topic: str | None = None, kind: Kind | None = None
+    ) -> Catalogue[E_co]:
         """Return the entries of one topic and/or one kind, in order.
 
         Raises:
@@ -109,15 +116,15 @@ class Catalogue(Sequence[Identity]):
             and (kind is None or entry.kind == kind)
         )
 
-    def check(self, *, optimize: bool = False, **options: Any) -> Report:
-        """Check every entry with :meth:`Identity.check` and time each check.
+    def check(self, **options: Unpack[CheckOptions]) -> Report:
+        """Check every entry with its ``check`` method and time each check.
 
         Args:
-            optimize: compile the checks with XLA's optimisations. Off by default:
-                each check compiles a small program and runs it once, so the
-                optimisations would take most of the time and save nothing.
-            **options: passed to every :meth:`Identity.check`, such as ``dtype``
-                or ``trials``.
+            **options: passed to every :meth:`Identity.check` or
+                :meth:`Mistake.check`, such as ``dtype``, ``trials`` or
+                ``optimize`` (XLA's optimisations, off by default: each check
+                compiles a small program and runs it once, so the optimisations
+                would take most of the time and save nothing).
 
         Returns:
             A :class:`Report` of every result.
@@ -125,7 +132,7 @@ class Catalogue(Sequence[Identity]):
         verifications = []
         for entry in self._entries:
             start = time.perf_counter()
-            result = entry.check(optimize=optimize, **options)
+            result = entry.check(**options)
             elapsed = time.perf_counter() - start
             verifications.append(Verification(entry, result, elapsed))
         return Report(verifications)
@@ -140,9 +147,9 @@ class Verification:
     """One entry of the catalogue together with the result of checking it.
 
     Attributes:
-        entry (autodiff_cookbook.catalogue.Identity): the entry that was checked.
-        result (autodiff_cookbook.CheckResult): the checker's result.
-        seconds (float): how long the check took, compilation included.
+        entry: the entry that was checked, an :class:`Identity` or a :class:`Mistake`.
+        result: the checker's result.
+        seconds: how long the check took, compilation included.
 
     Examples:
         >>> from autodiff_cookbook import catalogue
@@ -151,7 +158,7 @@ class Verification:
         trace True
     """
 
-    entry: Identity
+    entry: Identity | Mistake
     result: CheckResult
     seconds: float
 
@@ -164,64 +171,13 @@ class Verification:
         while autodiff still matches finite differences, so that the formula, not
         the function, is what is wrong.
         """
-        if self.entry.is_mistake:
-            return not self.result.ok and bool(self.result.fd_ok)
-        return bool(self.result.ok) and bool(self.result.fd_ok)
-
-
-_SYMBOLS = {"gradient": r"\nabla f", "jacobian": r"J", "hessian": r"\nabla^2 f"}
-
-_IDENTITIES_HEADER = "| Identity | This build |\n|---|---|"
-_MISTAKES_HEADER = "| Mistake | Right formula | This build |\n|---|---|---|"
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _formula(entry: Identity) -> str:
-    """The function and its derivative, as two lines of math."""
-    derivative = entry.derivative_latex
-    if r"\partial" not in derivative and r"\nabla" not in derivative:
-        derivative = f"{_SYMBOLS[entry.kind]} = {derivative}"
-    function = entry.function_latex
-    # Inline fractions are set small; display style keeps them readable.
-    function, derivative = (
-        rf"\displaystyle {tex}" if r"\frac" in tex else tex
-        for tex in (function, derivative)
-    )
-    return f"$f = {function}$ <br> ${derivative}$"
-
-
-def _identity_row(v: Verification) -> str:
-    e, r = v.entry, v.result
-    status = "passed" if v.as_expected else "**FAILED**"
-    return (
-        f"| `{e.id}` <br> {_formula(e)} <br> "
-        f"<small>Holds: {e.conditions}. Source: {e.source}.</small> "
-        f"| {status} on {r.domain_name}, {r.trials} points <br> "
-        f"<small>worst relative error</small> <br> "
-        f"{r.max_rel_error:.1e} <small>vs autodiff</small> <br> "
-        f"{r.fd_max_rel_error:.1e} <small>vs finite differences</small> |"
-    )
-
-
-def _mistake_row(v: Verification) -> str:
-    from . import IDENTITIES
-
-    e, r = v.entry, v.result
-    right = _formula(IDENTITIES[e.correct_id]) if e.correct_id else ""
-    caught = "caught" if v.as_expected else "**NOT caught**"
-    return (
-        f"| `{e.id}` <br> {_formula(e)} <br> <small>Wrong: {e.mistake}.</small> "
-        f"| `{e.correct_id}` <br> {right} "
-        f"| {caught} on {r.domain_name}, {r.trials} points <br> "
-        f"{r.max_rel_error:.1e} <small>relative error vs autodiff</small> |"
-    )
+        if isinstance(self.entry, Mistake):
+            return not self.result.ok and bool(self.result.fd.ok)
+        return bool(self.result.ok) and bool(self.result.fd.ok)
 
 
 class Report(Sequence[Verification]):
-    """The results of checking a catalogue, with a summary and Markdown tables.
+    """The results of checking a catalogue, with a one-line summary as its ``str``.
 
     :meth:`Catalogue.check` returns it.
 
@@ -235,8 +191,6 @@ class Report(Sequence[Verification]):
         3 identities checked at 48 points: all pass
         >>> print(report.ok, report["linear_form"].result.ok)
         True True
-        >>> print(report.table().splitlines()[0])
-        | Identity | This build |
     """
 
     def __init__(self, verifications: Iterable[Verification]) -> None:
@@ -304,37 +258,6 @@ class Report(Sequence[Verification]):
             raise ValueError(msg)
         return Report(v for v in self._verifications if v.entry.topic == topic)
 
-    def table(self, topic: str | None = None) -> str:
-        """Return a Markdown table of the results, one row per entry.
-
-        A right formula's row gives its id and source, the formula, where it
-        holds, the domain, the number of points, and the worst relative errors
-        against autodiff and against finite differences. A wrong formula's row
-        gives the wrong and the right formula, what is wrong, the domain, and the
-        relative error by which the check caught it. Math is written ``$...$``,
-        so render the table as MyST Markdown.
-
-        Args:
-            topic: only the entries of this topic; all of them when ``None``.
-
-        Returns:
-            The table, a string.
-
-        Raises:
-            ValueError: if the rows mix right and wrong formulas.
-        """
-        rows = self.select(topic) if topic is not None else self
-        kinds = {v.entry.is_mistake for v in rows}
-        if len(kinds) > 1:
-            msg = (
-                "A table shows either right formulas or mistakes: make one Report per "
-                "catalogue (IDENTITIES.check(), MISTAKES.check())."
-            )
-            raise ValueError(msg)
-        if kinds == {True}:
-            return "\n".join([_MISTAKES_HEADER, *(_mistake_row(v) for v in rows)])
-        return "\n".join([_IDENTITIES_HEADER, *(_identity_row(v) for v in rows)])
-
     def raise_if_failed(self) -> None:
         """Raise if any entry did not come out as expected.
 
@@ -345,7 +268,7 @@ class Report(Sequence[Verification]):
             return
         lines = []
         for v in self.failures:
-            what = "was not caught" if v.entry.is_mistake else "failed"
+            what = "was not caught" if isinstance(v.entry, Mistake) else "failed"
             lines.append(f"  {v.entry.id} {what}: {v.result.verdict}")
         msg = (
             f"{len(lines)} catalogue entr{'y' if len(lines) == 1 else 'ies'} did not "
@@ -355,7 +278,7 @@ class Report(Sequence[Verification]):
         raise AssertionError(msg)
 
     def __str__(self) -> str:
-        mistakes = sum(v.entry.is_mistake for v in self)
+        mistakes = sum(isinstance(v.entry, Mistake) for v in self)
         identities = len(self) - mistakes
         bad = len(self.failures)
         if mistakes == 0:

@@ -1,5 +1,8 @@
 """Derivatives of traces: Matrix Cookbook section 2.5, and the trace of a matrix function."""
 
+# jax.numpy.linalg's functions and expm are jitted, and jit types their results as Any.
+# mypy: disable-error-code="no-any-return"
+
 from __future__ import annotations
 
 import jax.numpy as jnp
