@@ -196,7 +196,7 @@ def tests_lowest(session: nox.Session) -> None:
     """The unit tests and doctests on the lowest versions the package declares.
 
     uv's lowest-direct resolution installs the lower bound of every direct
-    dependency (pyproject's ``dependencies``, the extras and the test group), on
+    dependency (pyproject's ``dependencies``, the extras, the test and docs groups), on
     the lowest Python the package supports, so that those bounds stay true.
     """
     session.install(
@@ -205,13 +205,15 @@ def tests_lowest(session: nox.Session) -> None:
         ".[plots,graphs]",
         "--group",
         "test",
+        "--group",
+        "docs",  # tests/test_docs_ext.py imports the docs build's extensions
         env=INSTALL_ENV,
     )
     session.run(
         "python",
         "-c",
         "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
-        "('jax', 'jaxlib', 'numpy', 'matplotlib', 'pygraphviz', 'pytest', 'hypothesis')))",
+        "('jax', 'jaxlib', 'numpy', 'matplotlib', 'pygraphviz', 'pytest', 'hypothesis', 'sphinx', 'myst-nb')))",
     )
     session.run("pytest", "-m", "not site and not slow", *session.posargs)
 

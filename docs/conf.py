@@ -30,6 +30,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
     "sphinx_copybutton",
 ]
 # The project's own extensions, in _ext/ (loaded by setup() below).
@@ -43,6 +44,8 @@ local_extensions = [
     "offline_mathjax",  # math renders without a CDN
     "public_names",  # objects documented and linked under their public module
     "type_alias_fields",  # aliases inside `X | None` shown by name (upstream bug)
+    "source_links",  # a [source] link from every API entry (viewcode's gaps)
+    "canonical_url",  # html_baseurl and sitemap.xml from Read the Docs' canonical URL
 ]
 
 templates_path = ["_templates"]
@@ -115,6 +118,12 @@ public_names_external = {
 # Names that type hints import under TYPE_CHECKING only (more: public_names_type_aliases).
 autodoc_type_aliases = {"Axes": "matplotlib.axes.Axes"}
 
+# [source] links (sphinx.ext.viewcode, offline): an entry documented under its
+# public path links to the module that defines it (autodiff_cookbook._checks for
+# autodiff_cookbook.check_gradient); _ext/source_links.py finds the entries that
+# viewcode alone misses (properties, fields, constants, type aliases).
+viewcode_line_numbers = True
+
 # Offline inventories first (the build must work without a network; see
 # _inventories/make_inventories.py), the published ones as a fallback. Local
 # paths are relative to this folder.
@@ -125,6 +134,21 @@ intersphinx_mapping = {
 }
 intersphinx_timeout = 10
 
+# -- Copy buttons -------------------------------------------------------------
+# A copied example is code only: the prompts of doctest (`>>> `, `... `) and of
+# IPython (`In [1]: `, `   ...: `) are stripped, and only the lines that had one
+# are copied, so outputs are left out. Pygments marks prompts `.gp` and outputs
+# `.go`. `.gp` is not excluded: removed before the regex runs, the prompts could
+# not tell code from output. `.go` is, so that no output line is taken for code
+# even if it starts like a prompt; the empty line it leaves is not copied. A
+# block without prompts (a notebook cell) is copied whole.
+# tests/test_browser.py checks the copy of a docstring example.
+copybutton_prompt_text = r">>> |\.\.\. |In \[\d*\]: | {2,5}\.\.\.: "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_copy_empty_lines = False
+copybutton_exclude = ".linenos, .go"
+
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "autodiff-cookbook"
@@ -133,6 +157,10 @@ html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_last_updated_fmt = None
+# html_baseurl: set by _ext/canonical_url.py from READTHEDOCS_CANONICAL_URL, which
+# also loads sphinx-sitemap then; unset, a build has neither (see its docstring).
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "py-modindex.html", "_modules/*"]
 # An explicit default colour mode (the theme logs a console error without one).
 html_context = {"default_mode": "light"}
 html_theme_options = {

@@ -393,3 +393,137 @@ def test_sphinx_arguments_are_defined_once() -> None:
             f"{path.name} restates the Sphinx arguments"
         )
         assert "build_args.py" in text, path.name
+
+
+# -- canonical URL and sitemap ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("configured", "environ", "expected"),
+    [
+        ("", {}, None),
+        ("", {"READTHEDOCS_CANONICAL_URL": ""}, None),
+        ("", {"READTHEDOCS_CANONICAL_URL": "  "}, None),
+        (
+            "",
+            {"READTHEDOCS_CANONICAL_URL": "https://x.readthedocs.io/en/latest/"},
+            "https://x.readthedocs.io/en/latest/",
+        ),
+        (
+            "",
+            {"READTHEDOCS_CANONICAL_URL": "https://docs.example.org/en/stable"},
+            "https://docs.example.org/en/stable/",
+        ),
+        (
+            "https://mine.example.org",
+            {"READTHEDOCS_CANONICAL_URL": "https://x.readthedocs.io/en/latest/"},
+            "https://mine.example.org/",
+        ),
+    ],
+)
+def test_base_url_is_the_configured_one_else_read_the_docs(
+    ext: Any, configured: str, environ: dict[str, str], expected: str | None
+) -> None:
+    canonical = ext("canonical_url")
+    assert canonical.canonical_base_url(configured, environ) == expected
+
+
+def test_conf_reads_no_environment_for_the_base_url() -> None:
+    """conf.py leaves html_baseurl to _ext/canonical_url.py, and says how the sitemap is laid out."""
+    namespace = runpy.run_path(str(DOCS / "conf.py"))
+    assert "html_baseurl" not in namespace
+    assert "canonical_url" in namespace["local_extensions"]
+    assert (
+        "sphinx_sitemap" not in namespace["extensions"]
+    )  # loaded with a base URL only
+    assert namespace["sitemap_url_scheme"] == "{link}"
+    assert "_modules/*" in namespace["sitemap_excludes"]
+
+
+# -- copy buttons -----------------------------------------------------------------------
+
+
+def test_copy_button_prompts_match_doctest_and_ipython() -> None:
+    import re
+
+    namespace = runpy.run_path(str(DOCS / "conf.py"))
+    assert namespace["copybutton_prompt_is_regexp"] is True
+    assert namespace["copybutton_only_copy_prompt_lines"] is True
+    # The same expression copybutton.js builds: the prompt, then the code.
+    prompt = re.compile(f"^({namespace['copybutton_prompt_text']})(.*)")
+    for line, code in [
+        (">>> x = 1", "x = 1"),
+        ("...     return x", "    return x"),
+        ("In [12]: f(x)", "f(x)"),
+        ("   ...: y", "y"),
+    ]:
+        match = prompt.match(line)
+        assert match is not None, line
+        assert match.group(2) == code
+    for output in ["Array(1., dtype=float32)", "True 64 float64 True", "x = 1", ""]:
+        assert prompt.match(output) is None, output
+    excluded = {s.strip() for s in namespace["copybutton_exclude"].split(",")}
+    assert {".linenos", ".go"} <= excluded
+    assert ".gp" not in excluded  # the prompts must reach the regex
+
+
+# -- source links -------------------------------------------------------------------
+
+
+def test_assignment_tags_cover_constants_and_class_fields(ext: Any) -> None:
+    links = ext("source_links")
+    source = (
+        "X: int = 1\n"
+        "Y = Z = (\n    2,\n)\n"
+        "class C:\n"
+        '    """Doc."""\n'
+        "    field: int\n"
+        "    other = 3\n"
+        "    def method(self):\n"
+        "        local = 4\n"
+    )
+    assert links.assignment_tags(source) == {
+        "X": ("other", 1, 1),
+        "Y": ("other", 2, 4),
+        "Z": ("other", 2, 4),
+        "C.field": ("other", 7, 7),
+        "C.other": ("other", 8, 8),
+    }
+
+
+@pytest.mark.parametrize(
+    ("modname", "fullname", "expected"),
+    [
+        ("autodiff_cookbook", "check_gradient", "autodiff_cookbook._checks"),
+        ("autodiff_cookbook", "CheckResult.ok", "autodiff_cookbook._result"),
+        (
+            "autodiff_cookbook",
+            "FiniteDifferenceReport.summary",
+            "autodiff_cookbook._result",
+        ),
+        ("autodiff_cookbook", "TaylorResult.plot", "autodiff_cookbook._taylor"),
+        ("autodiff_cookbook", "Batching", "autodiff_cookbook._types"),
+        ("autodiff_cookbook", "CheckOptions.rtol", "autodiff_cookbook._types"),
+        ("autodiff_cookbook.domains", "spd", "autodiff_cookbook.domains._matrices"),
+        (
+            "autodiff_cookbook.catalogue",
+            "Identity.id",
+            "autodiff_cookbook.catalogue._entry",
+        ),
+        ("autodiff_cookbook.catalogue", "IDENTITIES", "autodiff_cookbook.catalogue"),
+        (
+            "autodiff_cookbook.examples.gradients",
+            "quadratic",
+            "autodiff_cookbook.examples.gradients",
+        ),
+    ],
+)
+def test_entries_are_found_in_the_module_that_defines_them(
+    ext: Any, modname: str, fullname: str, expected: str
+) -> None:
+    links = ext("source_links")
+    aliases = runpy.run_path(str(DOCS / "conf.py"))["public_names_type_aliases"]
+    module = links.defining_module(modname, fullname, aliases)
+    assert module == expected
+    _, tags = links.source_tags(module)
+    assert fullname in tags

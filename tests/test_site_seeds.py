@@ -216,10 +216,10 @@ def test_seed_pages_are_in_the_navigation(site: Path) -> None:
 
 
 @pytest.mark.parametrize("name", SEED_PAGES)
-def test_seed_pages_open_with_what_you_will_learn_and_end_with_a_summary(
+def test_seed_pages_open_with_what_you_will_learn_and_end_with_why_it_matters(
     site: Path, name: str
 ) -> None:
     soup = _page(site, name)
     assert _prose(soup).count("What you will learn.") == 1
     headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("main h2")]
-    assert headings[-1] == "Summary"
+    assert headings[-1] == "Why it matters", headings

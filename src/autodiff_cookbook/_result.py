@@ -177,22 +177,31 @@ class CheckResult:
         return f"{self.kind} check {status}\n{body}"
 
     def _repr_html_(self) -> str:
-        colour, mark, status = (
-            ("#1a7f37", "&#10004;", "passed")
-            if self.ok
-            else ("#cf222e", "&#10008;", "failed")
-        )
-        background = "#dafbe1" if self.ok else "#ffebe9"
+        # Each colour is a CSS variable with an inline fallback: the fallbacks are
+        # readable on a light page (a notebook; JupyterLab's own variable gives the
+        # muted text in its dark theme too), and a page's stylesheet sets the
+        # variables to its own colours (the docs site does, for its light and dark
+        # modes, in docs/_static/custom.css).
+        status, mark = ("passed", "&#10004;") if self.ok else ("failed", "&#10008;")
+        accent, accent_bg = _HTML_COLOURS[status]
+        accent = f"var(--autodiff-check-accent, {accent})"
+        accent_bg = f"var(--autodiff-check-accent-bg, {accent_bg})"
+        muted = "var(--autodiff-check-muted, var(--jp-content-font-color2, #57606a))"
         rows = "".join(
             f'<tr><th style="text-align:left;padding:2px 8px;font-weight:normal;'
-            f'color:#57606a">{html.escape(k.strip())}</th>'
+            f'color:{muted}">{html.escape(k.strip())}</th>'
             f'<td style="text-align:left;padding:2px 8px">{html.escape(v)}</td></tr>'
             for k, v in self._lines()
         )
         return (
             f'<table class="autodiff-check autodiff-check-{status}" '
-            f'style="border-collapse:collapse;border:1px solid {colour};margin:4px 0">'
+            f'style="border-collapse:collapse;border:1px solid {accent};margin:4px 0">'
             f'<thead><tr><th colspan="2" style="text-align:left;padding:4px 8px;'
-            f'background:{background};color:{colour}">{mark} {self.kind} check '
+            f'background:{accent_bg};color:{accent}">{mark} {self.kind} check '
             f"{status}</th></tr></thead><tbody>{rows}</tbody></table>"
         )
+
+
+# The fallback colours of CheckResult's HTML table (text, background of its
+# header), with a WCAG contrast above 4.5 between them.
+_HTML_COLOURS = {"passed": ("#1a7f37", "#dafbe1"), "failed": ("#cf222e", "#ffebe9")}

@@ -222,7 +222,11 @@ def test_seed_layers_reproduce_the_one_key_bug() -> None:
     w0, w1, w2 = seed_layers()
     assert (w0.shape, w1.shape, w2.shape) == ((28, 16), (16, 16), (16, 10))
     np.testing.assert_array_equal(w1, w0[:16])
-    np.testing.assert_array_equal(w2.ravel(), w0.ravel()[:160])
+    # The same random bits; their transform to normal numbers, compiled for
+    # another shape, may round one entry differently (seen with jax 0.8).
+    np.testing.assert_array_max_ulp(
+        np.asarray(w2.ravel()), np.asarray(w0.ravel()[:160]), maxulp=1
+    )
     # Exactly what the seed notebook computed, with its legacy key.
     legacy = jax.random.PRNGKey(42)
     np.testing.assert_array_equal(w0, jax.random.normal(legacy, (28, 16)))

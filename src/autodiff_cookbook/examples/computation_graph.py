@@ -31,7 +31,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 from jax import Array
-from jax.extend.core import ClosedJaxpr, DropVar, Jaxpr, JaxprEqn, Literal, Var
+from jax.extend.core import ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var
 from jax.typing import ArrayLike
 
 from .._types import PyTree
@@ -217,7 +217,7 @@ def jaxpr_dot(
         node = f"eqn{index}"
         defined = []
         for var in eqn.outvars:
-            if isinstance(var, DropVar) or var not in used:
+            if var not in used:  # (a DropVar is never used)
                 # Unused results get no name, as in jax.make_jaxpr's printout.
                 defined.append(f"_: {_type(var)}")
             else:
@@ -400,7 +400,9 @@ def dot_to_svg(dot: str, *, prog: str = "dot") -> str:
     The result starts at the ``<svg`` element (no XML declaration), so it can be
     written to a ``.svg`` file or put straight into an HTML page, for example
     with ``IPython.display.HTML(svg)``. Its ``style`` lets it shrink to the
-    width of the page while keeping its proportions.
+    width of the page while keeping its proportions. Graphviz paints the
+    graph's own white background, so its black text stays readable on a dark
+    page too; the class ``autodiff-graph`` lets a page's stylesheet find it.
 
     Args:
         dot: the DOT source, for example from :func:`jaxpr_dot` or :func:`hlo_dot`.
@@ -450,7 +452,9 @@ def dot_to_svg(dot: str, *, prog: str = "dot") -> str:
         )
     svg: str = data.decode("utf-8")
     svg = svg[svg.index("<svg") :]
-    return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+    return svg.replace(
+        "<svg ", '<svg class="autodiff-graph" style="max-width: 100%; height: auto" ', 1
+    )
 
 
 def jaxpr_svg(

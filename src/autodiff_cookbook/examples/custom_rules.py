@@ -5,9 +5,10 @@ Two reasons to override what automatic differentiation would compute:
 - **Numerical stability.** :func:`softplus_naive` computes
   :math:`\log(1 + e^x)` as written; for large :math:`x` the exponential
   overflows and the derivative :math:`e^x / (1 + e^x)` becomes
-  :math:`\infty / \infty`, which is NaN. :func:`softplus` evaluates the same
-  function stably and tells JAX its derivative is the sigmoid, through a
-  :class:`jax.custom_jvp` rule.
+  :math:`(1 / \infty) \cdot \infty = 0 \cdot \infty` in reverse mode
+  (:math:`\infty / \infty` in forward mode), which is NaN. :func:`softplus`
+  evaluates the same function stably and tells JAX its derivative is the
+  sigmoid, through a :class:`jax.custom_jvp` rule.
 - **Changing the gradient on purpose.** :func:`clip_gradient` is the identity
   going forward, but clips the cotangent flowing backward, through a
   :class:`jax.custom_vjp` rule: a building block for taming exploding gradients.
@@ -28,7 +29,9 @@ def softplus_naive(x: ArrayLike) -> Array:
 
     The value overflows to ``inf`` once :math:`e^x` exceeds the largest float
     (:math:`x > 88.7` in float32), and automatic differentiation then computes
-    the derivative :math:`e^x / (1 + e^x)` as :math:`\infty / \infty =` NaN.
+    the derivative :math:`e^x / (1 + e^x)` as :math:`0 \cdot \infty =` NaN in
+    reverse mode (:math:`(1 / \infty) \cdot \infty`), and as
+    :math:`\infty / \infty =` NaN in forward mode.
     Compare :func:`softplus`.
 
     Args:

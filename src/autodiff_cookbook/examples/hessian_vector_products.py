@@ -2,8 +2,8 @@ r"""The functions of the page *Hessian-vector products*: three more ways to mult
 
 A Hessian-vector product :math:`\nabla^2 f(x)\, v` can be computed four ways:
 forward-over-reverse
-(:func:`~autodiff_cookbook.examples.hessians.hvp_forward_over_reverse`, from the
-page *Hessians and beyond*), reverse-over-forward
+(:func:`~autodiff_cookbook.examples.hessians.hvp_forward_over_reverse`, which
+Hutchinson's estimator on the page *Hessians and beyond* also uses), reverse-over-forward
 (:func:`hvp_reverse_over_forward`), reverse-over-reverse
 (:func:`hvp_reverse_over_reverse`), and by materialising the Hessian
 (:func:`hvp_via_hessian`). The page times them on the chained Rosenbrock function

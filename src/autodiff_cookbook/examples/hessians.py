@@ -224,7 +224,8 @@ def hvp_forward_over_reverse(
     :math:`\nabla^2 f(x) v = \frac{d}{dt} \nabla f(x + t v) \big|_{t=0}`: push the
     tangent ``v`` forward through :func:`jax.grad`. It costs a small constant
     times one evaluation of ``f``, whatever the dimension, and never runs a
-    backward pass over a backward pass, which makes it the usual recommendation.
+    backward pass over a backward pass (nor does reverse-over-forward); which
+    composition is fastest is measured on the page *Hessian-vector products*.
 
     Args:
         f: a scalar-valued function of one real array.

@@ -37,8 +37,9 @@ def sum_gradient_via_vjp(f: Callable[[Array], Array], x: ArrayLike) -> Array:
 
     :func:`jax.grad` only accepts scalar outputs. For a vector-valued ``f`` the
     VJP with a cotangent of ones gives :math:`\sum_i \nabla f_i(x)` in a single
-    backward pass, without forming the Jacobian. It is what other frameworks
-    compute when you call ``backward()`` on a vector with a vector of ones.
+    backward pass, without forming the Jacobian. It is what PyTorch computes
+    for ``y.backward(torch.ones_like(y))``; called on a non-scalar ``y`` without
+    that argument, PyTorch's ``backward()`` raises an error instead.
 
     Args:
         f: a function of one real array returning one array.

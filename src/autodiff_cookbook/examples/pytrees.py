@@ -272,9 +272,10 @@ def seed_layers(*, as_dict: bool = False) -> list[Array] | dict[str, _Layer]:
 
     The seed wrote ``jax.random.normal(key, shape)`` three times with the same
     ``key = jax.random.PRNGKey(42)``. A key always produces the same stream of
-    numbers, so the layers are not independent: with JAX's default generator,
-    a smaller array is the beginning of a larger one, and ``layer_1`` equals the
-    first 16 rows of ``layer_0``. :func:`init_layers` is the fix.
+    numbers, so the layers are not independent: with ``jax_threefry_partitionable``
+    enabled (the default since JAX 0.5), a smaller array is the beginning of a
+    larger one, and ``layer_1`` equals the first 16 rows of ``layer_0``.
+    :func:`init_layers` is the fix.
 
     Args:
         as_dict: return ``{"layer_0": ..., ...}`` as in the seed's second version,
