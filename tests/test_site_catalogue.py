@@ -88,13 +88,13 @@ def test_summary_quotes_errors_small_enough_to_be_rounding(site: Path) -> None:
     assert float(match.group(2)) < 1.5e-6
 
 
-def test_page_opens_with_what_you_will_learn_and_ends_with_a_summary(
+def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
     site: Path,
 ) -> None:
     soup = _page(site)
     assert _prose(soup).count("What you will learn.") == 1
     headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("main h2")]
-    assert headings[-1] == "Summary"
+    assert headings[-1] == "Why it matters", headings
     assert "Common mistakes" in headings
 
 
