@@ -21,7 +21,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "autodiff_cookbook"
 LAYERS = {
     "base": 0,  # _types, _util: leaf helpers
     "domains": 1,
-    "checks": 2,  # _checks, _result, _evaluate, _compare, _tolerances, _taylor
+    "checks": 2,  # _checks, _directional, _autodiff, _result, _evaluate, _probes,
+    # _rules, _compare, _tolerances, _taylor
+    "strategies": 2,  # Hypothesis strategies over the domains
     "catalogue": 3,
     "package": 4,  # autodiff_cookbook/__init__.py, the public face of the library
     "examples": 5,
@@ -40,7 +42,7 @@ def _layer(module: str) -> str:
         return "package"
     if module in BASE:
         return "base"
-    if parts[1] in ("domains", "catalogue", "examples"):
+    if parts[1] in ("domains", "catalogue", "examples", "strategies"):
         return parts[1]
     return "checks"
 
@@ -134,9 +136,19 @@ def test_the_layers_form_the_documented_chain() -> None:
     assert edges["domains"] <= {"base"}
 
 
-def test_the_compiled_evaluation_does_not_import_the_domains() -> None:
-    imported = import_graph()["autodiff_cookbook._evaluate"]
+@pytest.mark.parametrize(
+    "module", ["_evaluate", "_probes", "_rules"], ids=lambda m: m.strip("_")
+)
+def test_the_compiled_evaluation_does_not_import_the_domains(module: str) -> None:
+    imported = import_graph()[f"autodiff_cookbook.{module}"]
+    assert imported, "the graph lost the module's imports"
     assert not [m for m in imported if m.startswith("autodiff_cookbook.domains")]
+
+
+def test_the_strategies_build_on_the_domains_only() -> None:
+    edges = layer_graph()
+    assert "domains" in edges["strategies"]
+    assert edges["strategies"] <= {"base", "domains"}
 
 
 @pytest.mark.parametrize("module", ["autodiff_cookbook", "autodiff_cookbook.catalogue"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -561,3 +562,245 @@ def test_a_domain_must_implement_the_public_methods() -> None:
 
     with pytest.raises(TypeError, match=r"abstract.*from_noise|from_noise.*abstract"):
         OldStyle((2,))
+
+
+# -- complex domains -------------------------------------------------------------
+
+
+def test_complex_domain_name_noise_and_dtypes(key: jax.Array) -> None:
+    d = domains.complex((3, 2))
+    assert d.name == "complex 3x2"
+    assert d.shape == (3, 2)
+    assert d.noise_size == 12
+    assert d.is_complex
+    assert not domains.real((3, 2)).is_complex
+    assert eval(repr(d), {"domains": domains}) == d
+    assert d != domains.real((3, 2))
+    # The complex counterpart of the requested real dtype, everywhere.
+    assert d.sample_dtype(np.float64) == np.complex128
+    assert d.sample_dtype(np.float32) == np.complex64
+    assert d.sample_dtype(np.complex64) == np.complex64
+    assert domains.real(2).sample_dtype(np.float32) == np.float32
+    z = d.sample(key)
+    assert z.dtype == jnp.complex64
+    assert z.shape == (3, 2)
+    with jax.enable_x64(True):
+        assert d.sample(key, jnp.float64).dtype == jnp.complex128
+    assert d.sample_numpy(np.random.default_rng(0), 4).dtype == np.complex128
+    assert d.sample_numpy(np.random.default_rng(0), 4, np.float32).dtype == np.complex64
+    tree = domains.Tree.of({"z": d, "x": domains.real(2)})
+    s = tree.sample(key)
+    assert (s["z"].dtype, s["x"].dtype) == (jnp.complex64, jnp.float32)
+    xs = tree.sample_numpy(np.random.default_rng(0), 3, np.float32)
+    assert (xs["z"].dtype, xs["x"].dtype) == (np.complex64, np.float32)
+    assert all(
+        tree.contains({"z": a, "x": b}) for a, b in zip(xs["z"], xs["x"], strict=True)
+    )
+
+
+def test_complex_samples_have_standard_normal_parts_that_differ() -> None:
+    d = domains.complex(4)
+    zs = d.sample_numpy(np.random.default_rng(1), 20_000)
+    # The transform is exactly noise[:n] + i noise[n:].
+    z = np.random.default_rng(2).standard_normal(8)
+    np.testing.assert_array_equal(d.from_noise(z, np), z[:4] + 1j * z[4:])
+    np.testing.assert_allclose(
+        np.asarray(d.from_noise(jnp.asarray(z, jnp.float32), jnp)),
+        (z[:4] + 1j * z[4:]).astype(np.complex64),
+        rtol=1e-6,
+    )
+    for part in (zs.real, zs.imag):
+        assert abs(part.mean()) < 0.03
+        assert abs(part.std() - 1) < 0.03
+    # Real and imaginary parts are independent, and draws differ.
+    assert abs(np.corrcoef(zs.real.ravel(), zs.imag.ravel())[0, 1]) < 0.03
+    assert not np.allclose(zs[0], zs[1])
+    a, b = domains.sample([d, d], 0)
+    assert not np.allclose(a, b)
+
+
+def test_contains_takes_complex_arrays_for_complex_domains_only() -> None:
+    c, r = domains.complex(2), domains.real(2)
+    z = np.array([1 + 2j, -1j], np.complex64)
+    assert c.contains(z)
+    assert c.contains(z.astype(np.complex128))
+    assert not c.contains(z.real)  # a real array is not typed like a complex input
+    assert not r.contains(z)
+    assert not c.contains(np.array([1 + 2j, np.nan]))
+    assert not c.contains(np.array([1j, 1j, 1j]))
+    seen: list[np.dtype[Any]] = []
+
+    @dataclasses.dataclass(frozen=True)
+    class Recording(domains.Domain):
+        @property
+        def name(self) -> str:
+            return "recording"
+
+        @property
+        def is_complex(self) -> bool:
+            return True
+
+        def from_noise(self, z: Any, xp: Any) -> Any:  # noqa: ARG002
+            return z + 0j
+
+        def holds(self, x: Any, tol: float) -> bool:  # noqa: ARG002
+            seen.append(x.dtype)
+            return True
+
+    assert Recording((2,)).contains(z)
+    assert seen == [np.complex128]
+
+
+def test_tree_radius_of_a_complex_leaf_is_infinite() -> None:
+    tree = domains.Tree.of([domains.complex(2), domains.positive(1)])
+    xs = tree.sample_numpy(np.random.default_rng(0), 3)
+    assert xs[0].dtype == np.complex128
+    np.testing.assert_array_equal(tree.radius(xs), xs[1][:, 0])
+    alone = domains.Tree.of(domains.complex(2))
+    np.testing.assert_array_equal(
+        alone.radius(alone.sample_numpy(np.random.default_rng(0), 2)), [np.inf, np.inf]
+    )
+
+
+# -- domains shaped like a model: like, near --------------------------------------
+
+
+@jax.tree_util.register_dataclass
+@dataclasses.dataclass
+class _Linear:
+    """A registered pytree like an Equinox module."""
+
+    weight: Any
+    bias: Any
+
+
+def test_like_keeps_structure_shapes_and_complexness() -> None:
+    params = {
+        "W": jnp.zeros((3, 2), jnp.float32),
+        "b": np.zeros(3),
+        "phase": jnp.zeros(2, jnp.complex64),
+        "layers": [jnp.zeros(4, jnp.bfloat16), 0.5],
+    }
+    d = domains.like(params)
+    assert jax.tree_util.tree_structure(
+        d, is_leaf=lambda n: isinstance(n, domains.Domain)
+    ) == jax.tree_util.tree_structure(params)
+    assert d == {
+        "W": domains.real((3, 2)),
+        "b": domains.real(3),
+        "phase": domains.complex(2),
+        "layers": [domains.real(4), domains.real(())],
+    }
+    assert domains.like(jnp.ones(5)) == domains.real(5)
+    shapes = jax.eval_shape(lambda: {"w": jnp.ones((2, 2))})
+    assert domains.like(shapes) == {"w": domains.real((2, 2))}
+    model = _Linear(weight=jnp.ones((2, 3)), bias=jnp.ones(2, jnp.complex64))
+    like = domains.like(model)
+    assert isinstance(like, _Linear)
+    assert (like.weight, like.bias) == (domains.real((2, 3)), domains.complex(2))
+    x = domains.sample(like, 0)
+    assert (x.weight.shape, x.bias.dtype) == ((2, 3), jnp.complex64)
+
+
+@pytest.mark.parametrize(
+    ("tree", "where", "what"),
+    [
+        ({"W": jnp.zeros(2), "n": 3}, r"\['n'\]", r"3 \(int\)"),
+        ({"W": jnp.zeros(2), "mask": jnp.ones(2, bool)}, r"\['mask'\]", "dtype bool"),
+        ([jnp.zeros(2), np.arange(3)], r"\[1\]", r"shape \(3,\) and dtype int64"),
+        ({"flag": True}, r"\['flag'\]", r"True \(bool\)"),
+        ({"act": jnp.tanh}, r"\['act'\]", "PjitFunction|function"),
+        (_Linear(jnp.zeros(2), "relu"), r"\.bias", r"'relu' \(str\)"),
+        (np.arange(2), "the input", "dtype int64"),
+    ],
+)
+@pytest.mark.parametrize("make", [domains.like, lambda t: domains.near(t, 0.1)])
+def test_a_leaf_that_cannot_be_differentiated_is_named_with_its_path(
+    tree: Any, where: str, what: str, make: Callable[[Any], Any]
+) -> None:
+    with pytest.raises(ValueError, match=where) as info:
+        make(tree)
+    message = str(info.value)
+    assert re.search(what, message), message
+    assert "equinox.partition(model, equinox.is_inexact_array)" in message
+    assert "jax.tree_util" in message
+
+
+def test_like_and_near_need_an_array() -> None:
+    for make in (domains.like, lambda t: domains.near(t, 0.1)):
+        with pytest.raises(ValueError, match="holds no arrays"):
+            make({})
+    with pytest.raises(ValueError, match="no values to draw around"):
+        domains.near(jax.eval_shape(lambda: jnp.ones(2)), 0.1)
+    with pytest.raises(ValueError, match=r"\['b'\] has non-finite entries"):
+        domains.near({"a": jnp.ones(2), "b": jnp.array([1.0, jnp.nan])}, 0.1)
+
+
+def test_near_draws_around_the_centre(key: jax.Array) -> None:
+    centre = {"W": jnp.arange(6.0).reshape(3, 2), "z": jnp.array([1 + 1j, -2j])}
+    d = domains.near(centre, 0.01)
+    assert d["W"].name == "near (3, 2) ± 0.01"
+    assert d["z"].name == "near complex (2,) ± 0.01"
+    assert (d["W"].is_complex, d["z"].is_complex) == (False, True)
+    assert (d["W"].noise_size, d["z"].noise_size) == (6, 4)
+    assert d["W"].centre.dtype == np.float64
+    assert d["z"].centre.dtype == np.complex128
+    assert not d["W"].centre.flags.writeable
+    assert np.all(np.isinf(d["W"].radius(np.zeros((2, 3, 2)))))
+    xs = domains.Tree.of(d).sample_numpy(np.random.default_rng(0), 4000)
+    assert xs["W"].dtype == np.float64
+    assert xs["z"].dtype == np.complex128
+    dev_w = xs["W"] - np.asarray(centre["W"])
+    dev_z = xs["z"] - np.asarray(centre["z"])
+    np.testing.assert_allclose(dev_w.mean(axis=0), 0, atol=0.001)
+    assert abs(dev_w.std() - 0.01) < 0.0005
+    assert abs(dev_z.real.std() - 0.01) < 0.0005
+    assert abs(dev_z.imag.std() - 0.01) < 0.0005
+    assert not np.allclose(xs["W"][0], xs["W"][1])
+    s = domains.sample(d, key)
+    assert (s["W"].dtype, s["z"].dtype) == (jnp.float32, jnp.complex64)
+    np.testing.assert_allclose(s["W"], centre["W"], atol=0.06)
+    assert domains.contains(d, s)
+    assert not domains.contains(d, {"W": s["W"], "z": s["z"].real})
+    with jax.enable_x64(True):
+        s64 = jax.jit(lambda k: domains.sample(d, k, jnp.float64))(key)
+        assert (s64["W"].dtype, s64["z"].dtype) == (jnp.float64, jnp.complex128)
+    # A Python float is a scalar leaf.
+    scalar = domains.near(2.5, 0.1)
+    assert scalar.shape == ()
+    assert scalar.name == "near () ± 0.1"
+
+
+@pytest.mark.parametrize(
+    "scale", [0.0, -0.1, float("inf"), float("nan"), True, "0.1", None, 1j, [0.1]]
+)
+def test_near_needs_a_finite_positive_scale(scale: Any) -> None:
+    with pytest.raises(ValueError, match="scale must be a finite number > 0"):
+        domains.near(jnp.ones(2), scale)
+
+
+def test_near_accepts_numeric_scales() -> None:
+    for scale in (1, np.float32(0.5), np.array(0.5), jnp.array(0.5)):
+        assert domains.near(jnp.ones(2), scale).scale == float(scale)
+
+
+def test_trees_of_near_domains_are_hashable_and_compare_by_value() -> None:
+    params = {"W": jnp.ones((2, 2)), "b": jnp.zeros(2)}
+    a = domains.Tree.of(domains.near(params, 0.1))
+    b = domains.Tree.of(domains.near(params, 0.1))
+    assert hash(a) == hash(b)
+    assert a == b
+    assert {a: 1}[b] == 1
+    moved = domains.Tree.of(
+        domains.near({"W": jnp.ones((2, 2)), "b": jnp.ones(2)}, 0.1)
+    )
+    wider = domains.Tree.of(domains.near(params, 0.2))
+    assert a != moved
+    assert a != wider
+    assert len({a, moved, wider}) == 3
+    assert domains.near(jnp.ones(2), 0.1) != domains.real(2)
+    # The centre is a copy: changing the array it came from changes nothing.
+    w = np.ones(2)
+    d = domains.near(w, 0.1)
+    w[0] = 5.0
+    np.testing.assert_array_equal(d.centre, [1.0, 1.0])

@@ -6,6 +6,7 @@ import ast
 import importlib.util
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,18 @@ def test_declared_python_floor_matches_classifiers_and_ci() -> None:
     assert f'python="3.{lowest}"' in (ROOT / "noxfile.py").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "nox -s tests_lowest" in ci
+
+
+def test_the_readme_python_example_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    assert blocks, "the README shows the checking library in a python block"
+    out = subprocess.run(
+        [sys.executable, "-c", "\n".join(blocks)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    assert "formula matches autodiff" in out
+    assert out.strip().endswith("True")

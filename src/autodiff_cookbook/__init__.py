@@ -13,14 +13,21 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import catalogue as catalogue
 from . import domains as domains
+from ._autodiff import check_autodiff as check_autodiff
+from ._autodiff import check_custom_rule as check_custom_rule
 from ._checks import assert_gradient as assert_gradient
 from ._checks import assert_hessian as assert_hessian
 from ._checks import assert_jacobian as assert_jacobian
 from ._checks import check_gradient as check_gradient
 from ._checks import check_hessian as check_hessian
 from ._checks import check_jacobian as check_jacobian
+from ._directional import check_hvp as check_hvp
+from ._directional import check_jvp as check_jvp
+from ._directional import check_vjp as check_vjp
 from ._result import CheckResult as CheckResult
 from ._result import FiniteDifferenceReport as FiniteDifferenceReport
+from ._result import LeafReport as LeafReport
+from ._result import ModeReport as ModeReport
 from ._taylor import TaylorResult as TaylorResult
 from ._taylor import taylor_test as taylor_test
 
@@ -32,15 +39,22 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "CheckResult",
     "FiniteDifferenceReport",
+    "LeafReport",
+    "ModeReport",
     "TaylorResult",
     "__version__",
     "assert_gradient",
     "assert_hessian",
     "assert_jacobian",
     "catalogue",
+    "check_autodiff",
+    "check_custom_rule",
     "check_gradient",
     "check_hessian",
+    "check_hvp",
     "check_jacobian",
+    "check_jvp",
+    "check_vjp",
     "domains",
     "taylor_test",
 ]

@@ -18,8 +18,14 @@ import jax
 import numpy as np
 
 from ._compare import Comparison, compare, steps
-from ._evaluate import Program, autodiff_name, evaluate, jacobian_mode
-from ._result import CheckResult
+from ._evaluate import (
+    Program,
+    autodiff_name,
+    evaluate,
+    forget_redefined_rules,
+    jacobian_mode,
+)
+from ._result import CheckResult, LeafReport
 from ._tolerances import Tolerances, default_tolerances
 from ._types import (
     Batching,
@@ -48,13 +54,13 @@ __all__ = [
 # -- the one implementation ------------------------------------------------------
 
 
-def _rng(key: KeyLike) -> np.random.Generator:
+def rng_of(key: KeyLike) -> np.random.Generator:
     """A NumPy generator seeded from a JAX key: the same key draws the same inputs."""
     data = np.asarray(jax.random.key_data(as_key(key))).ravel()
     return np.random.default_rng([int(v) for v in data])
 
 
-def _require_different_inputs(tree: Tree, xs: PyTree, trials: int) -> None:
+def require_different_inputs(tree: Tree, xs: PyTree, trials: int) -> None:
     """Refuse to test one point ``trials`` times (the seed notebook's reused key)."""
     if trials < 2:
         return
@@ -71,6 +77,42 @@ def _require_different_inputs(tree: Tree, xs: PyTree, trials: int) -> None:
             "single point, check there with trials=1."
         )
         raise ValueError(msg)
+
+
+def prepare(
+    functions: tuple[tuple[str, object], ...],
+    integers: tuple[tuple[str, object, int], ...],
+    choices: tuple[tuple[str, object, tuple[object, ...]], ...],
+    domain: DomainTree,
+) -> Tree:
+    """Validate a check's functions and options, and build its domain tree once."""
+    for role, fn in functions:  # checked as objects: callers may pass anything
+        if not callable(fn):
+            msg = f"{role} must be a function, got {type(fn).__name__}."
+            raise TypeError(msg)
+        forget_redefined_rules(fn)
+    for option, value, low in integers:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | np.integer)
+            or value < low
+        ):
+            msg = f"{option} must be an integer >= {low}, got {value!r}."
+            raise ValueError(msg)
+    for option, value, allowed in choices:
+        if value not in allowed:
+            *rest, last = (repr(a) for a in allowed)
+            msg = f"{option} must be {', '.join(rest)} or {last}, got {value!r}."
+            raise ValueError(msg)
+    tree = Tree.of(domain)
+    if not tree.size:
+        msg = (
+            f"the domain {tree.name!r} has no entries (shape {list(tree.shapes)}), so "
+            "there is nothing to compare: give it at least one entry, e.g. "
+            "domains.real(3)."
+        )
+        raise ValueError(msg)
+    return tree
 
 
 def _check(
@@ -90,50 +132,37 @@ def _check(
     optimize: bool,
     mode: JacobianMode = "auto",
 ) -> CheckResult:
-    functions: tuple[tuple[str, object], ...] = (("f", f), ("the formula", formula))
-    for role, fn in functions:  # checked as objects: callers may pass anything
-        if not callable(fn):
-            msg = f"{role} must be a function of one input, got {type(fn).__name__}."
-            raise TypeError(msg)
-    integers: tuple[tuple[str, object, int], ...] = (
-        ("trials", trials, 1),
-        ("fd_directions", fd_directions, 0),
+    tree = prepare(
+        (("f", f), ("the formula", formula)),
+        (("trials", trials, 1), ("fd_directions", fd_directions, 0)),
+        (
+            ("mode", mode, ("auto", "fwd", "rev")),
+            ("batching", batching, ("map", "vmap")),
+        ),
+        domain,
     )
-    for option, value, low in integers:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | np.integer)
-            or value < low
-        ):
-            msg = f"{option} must be an integer >= {low}, got {value!r}."
-            raise ValueError(msg)
-    choices: tuple[tuple[str, object, tuple[str, ...]], ...] = (
-        ("mode", mode, ("auto", "fwd", "rev")),
-        ("batching", batching, ("map", "vmap")),
-    )
-    for option, value, allowed in choices:
-        if value not in allowed:
-            *rest, last = (repr(a) for a in allowed)
-            msg = f"{option} must be {', '.join(rest)} or {last}, got {value!r}."
-            raise ValueError(msg)
     trials, fd_directions = int(trials), int(fd_directions)
-    tree = Tree.of(domain)
-    if not tree.size:
+    complex_leaves = [
+        p or "the input"
+        for p, d in zip(tree.paths, tree.leaves, strict=True)
+        if d.is_complex
+    ]
+    if kind != "gradient" and complex_leaves:
         msg = (
-            f"the domain {tree.name!r} has no entries (shape {list(tree.shapes)}), so "
-            "there is nothing to compare: give it at least one entry, e.g. "
-            "domains.real(3)."
+            f"check_{kind} takes real inputs, but {', '.join(complex_leaves)} is "
+            "complex: for a complex input, check J v with check_jvp and J^T u with "
+            "check_vjp, or split it into its real and imaginary parts."
         )
-        raise ValueError(msg)
+        raise TypeError(msg)
     with computing_in(dtype) as dt:
         tol = default_tolerances(dt, kind, rtol=rtol, atol=atol, fd_rtol=fd_rtol)
-        rng = _rng(key)
+        rng = rng_of(key)
         xs = tree.sample_numpy(rng, trials, dt)
-        _require_different_inputs(tree, xs, trials)
+        require_different_inputs(tree, xs, trials)
         hv, fd_steps = steps(xs, rng, fd_directions, tree.radius(xs), tol.fd_step)
         program = Program(kind, f, formula, mode, batching, tree.name)
         out = evaluate(program, xs, hv, optimize=bool(optimize))
-    c = compare(kind, out, fd_steps, tol, float(np.finfo(dt).tiny))
+    c = compare(kind, out, fd_steps, tol, float(np.finfo(dt).tiny), tree.paths)
     counts = {side: int(v.sum()) for side, v in c.nonfinite.items()}
     finite = not any(counts.values())
     formula_ok = bool(np.all(c.passed))
@@ -165,11 +194,29 @@ def _check(
         worst_input=jax.tree_util.tree_map(lambda a: a[c.worst_trial], xs),
         fd=c.fd,
         nonfinite=counts,
-        verdict=_verdict(c, tol, formula_ok, max_rel),
+        verdict=verdict(c, tol, formula_ok, max_rel) + zero_leaves(c.leaves),
+        leaves=c.leaves,
     )
 
 
-def _verdict(c: Comparison, tol: Tolerances, formula_ok: bool, max_rel: float) -> str:
+def zero_leaves(leaves: tuple[LeafReport, ...]) -> str:
+    """The verdict's note on input leaves whose derivative is zero at every trial."""
+    zero = [leaf.path or "the input" for leaf in leaves if leaf.autodiff_zero]
+    if not zero:
+        return ""
+    those = "this leaf" if len(zero) == 1 else "these leaves"
+    return (
+        f"; autodiff's derivative with respect to {', '.join(zero)} is exactly zero "
+        f"at every trial: is {those} used?"
+    )
+
+
+def rel_text(tol: Tolerances, max_rel: float) -> str:
+    """``a relative error of 5.00e-01 (rtol 1.5e-08)``, for verdicts."""
+    return f"a relative error of {max_rel:.2e}, rtol {tol.rtol:.1e}"
+
+
+def verdict(c: Comparison, tol: Tolerances, formula_ok: bool, max_rel: float) -> str:
     trials = len(c.rel_errors)
     bad = [(side, v) for side, v in c.nonfinite.items() if v.any()]
     if bad:
@@ -181,6 +228,13 @@ def _verdict(c: Comparison, tol: Tolerances, formula_ok: bool, max_rel: float) -
         return (
             f"NaN or inf, which counts as a failure: {parts}. Draw inputs where f and "
             "its derivative are finite, from a domain that fits f"
+        )
+    if c.conjugate:
+        return (
+            f"the formula is the complex conjugate of JAX's derivative ({rel_text(tol, max_rel)}); "
+            "for a real f of complex z, jax.grad returns df/dx - i df/dy, the "
+            "conjugate of the convention of PyTorch and of the Wirtinger derivative "
+            "2 df/dz*: conjugate the formula"
         )
     where = f"{c.worst_index}"
     if c.worst_path is not None:
@@ -222,7 +276,7 @@ def _verdict(c: Comparison, tol: Tolerances, formula_ok: bool, max_rel: float) -
     )
 
 
-def _assert(result: CheckResult) -> CheckResult:
+def assert_ok(result: CheckResult) -> CheckResult:
     if result.ok:
         return result
     msg = (
@@ -538,7 +592,7 @@ def assert_gradient(
         ...
         AssertionError: gradient check of <lambda> on real 3 failed: the formula is wrong: ...
     """
-    return _assert(check_gradient(f, grad_f, domain, **options))
+    return assert_ok(check_gradient(f, grad_f, domain, **options))
 
 
 @_shared_docs("check_jacobian")
@@ -564,7 +618,7 @@ def assert_jacobian(
         >>> print(r.kind, r.ok)
         jacobian True
     """
-    return _assert(check_jacobian(f, jac_f, domain, **options))
+    return assert_ok(check_jacobian(f, jac_f, domain, **options))
 
 
 @_shared_docs("check_hessian")
@@ -590,4 +644,4 @@ def assert_hessian(
         >>> print(r.kind, r.ok)
         hessian True
     """
-    return _assert(check_hessian(f, hess_f, domain, **options))
+    return assert_ok(check_hessian(f, hess_f, domain, **options))

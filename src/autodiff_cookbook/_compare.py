@@ -18,9 +18,9 @@ import math
 import jax
 import numpy as np
 
-from ._result import FiniteDifferenceReport
+from ._result import FiniteDifferenceReport, LeafReport
 from ._tolerances import Tolerances
-from ._types import Float64Array, Kind, PyTree
+from ._types import Float64Array, FloatArray, Kind, PyTree
 
 __all__: list[str] = []
 
@@ -37,9 +37,22 @@ def _per_trial(leaves: Arrays, axes: int = 1) -> Arrays:
     return [a.reshape(*a.shape[:axes], math.prod(a.shape[axes:])) for a in leaves]
 
 
+def host(a: object) -> Float64Array:
+    """An array on the host in double precision: float64, or complex128 if complex."""
+    arr = np.asarray(a)
+    return arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64)
+
+
+def scalar(v: np.generic) -> float | complex:
+    """A NumPy scalar as a Python ``float``, or ``complex`` if it is complex."""
+    return complex(v.item()) if np.iscomplexobj(v) else float(v.item())
+
+
 def _norm(leaves: Arrays) -> Float64Array:
     """The Euclidean norm over all components of all leaves, per trial (last axis)."""
-    return np.asarray(np.sqrt(sum(np.sum(a**2, axis=-1) for a in leaves)), np.float64)
+    return np.asarray(
+        np.sqrt(sum(np.sum(np.abs(a) ** 2, axis=-1) for a in leaves)), np.float64
+    )
 
 
 def _all_finite(leaves: Arrays) -> BoolArray:
@@ -64,6 +77,20 @@ class Steps:
     scale: Float64Array
 
 
+def noise(
+    rng: np.random.Generator, shape: tuple[int, ...], dtype: object
+) -> FloatArray:
+    """Standard normal noise of ``shape`` in ``dtype``; complex for a complex dtype.
+
+    A complex direction moves the real and the imaginary parts alike.
+    """
+    dt = np.dtype(dtype)  # type: ignore[call-overload]
+    z = rng.standard_normal(shape)
+    if np.issubdtype(dt, np.complexfloating):
+        z = z + 1j * rng.standard_normal(shape)
+    return np.asarray(z).astype(dt, copy=False)
+
+
 def steps(
     xs: PyTree, rng: np.random.Generator, d: int, radius: Float64Array, step: float
 ) -> tuple[PyTree, Steps]:
@@ -84,11 +111,8 @@ def steps(
     """
     x_leaves, treedef = jax.tree_util.tree_flatten(xs)
     trials = x_leaves[0].shape[0]
-    raw_leaves = [
-        rng.standard_normal((trials, d, *a.shape[1:])).astype(a.dtype, copy=False)
-        for a in x_leaves
-    ]
-    raw = _per_trial([np.asarray(a, np.float64) for a in raw_leaves], axes=2)
+    raw_leaves = [noise(rng, (trials, d, *a.shape[1:]), a.dtype) for a in x_leaves]
+    raw = _per_trial([host(a) for a in raw_leaves], axes=2)
     if d == 0:
         empty = np.full(trials, np.nan)
         return jax.tree_util.tree_unflatten(treedef, raw_leaves), Steps(
@@ -98,7 +122,7 @@ def steps(
     directions = [r / norms for r in raw]
     # The scale of the input, but no more than its distance to the domain's
     # boundary: the steps x ± 2h v stay where f is defined.
-    x64 = _per_trial([np.asarray(a, np.float64) for a in x_leaves])
+    x64 = _per_trial([host(a) for a in x_leaves])
     scale = np.minimum(np.maximum(_norm(x64), 1.0), radius)
     h = step * scale
     hv = [
@@ -111,12 +135,13 @@ def steps(
 def _contract(
     kind: Kind, derivative: Arrays, directions: Arrays, out_sizes: list[int]
 ) -> Arrays:
-    """What finite differences approximate: ``J v`` per output leaf, or ``v^T H v``.
+    r"""What finite differences approximate: ``J v`` per output leaf, or ``v^T H v``.
 
     ``derivative`` holds the leaves ``(trials, *out_i, *in_j)`` (for a gradient the
     output is the scalar ``f``; for a Hessian ``out_i`` is the input leaf ``i``),
     and ``directions`` the unit directions ``(trials, d, size_j)``; ``J v`` has
-    the leaves ``(trials, d, size_i)``.
+    the leaves ``(trials, d, size_i)``. A complex input pairs with its gradient
+    :math:`g` as :math:`\operatorname{Re} \sum g v`, JAX's convention.
     """
     trials, d = directions[0].shape[:2]
     if kind == "hessian":
@@ -126,8 +151,10 @@ def _contract(
         total = np.zeros((trials, d, size))
         for j, v in enumerate(directions):
             block = derivative[i * len(directions) + j]
-            total += np.einsum(
-                "toi,tdi->tdo", block.reshape(trials, size, v.shape[-1]), v
+            # The real part: for a real f of a complex input, JAX's gradient g
+            # gives the directional derivative Re(sum(g v)).
+            total += np.real(
+                np.einsum("toi,tdi->tdo", block.reshape(trials, size, v.shape[-1]), v)
             )
         products.append(total)
     if kind == "hessian":
@@ -278,6 +305,9 @@ class Comparison:
         worst_value: the formula's value of that component.
         worst_reference: autodiff's value of it.
         fd: the finite-difference cross-check.
+        leaves: the errors per input leaf.
+        conjugate: whether the formula failed and its complex conjugate would
+            have passed (a complex input, and the other convention).
     """
 
     abs_errors: Float64Array
@@ -287,9 +317,11 @@ class Comparison:
     worst_trial: int
     worst_path: str | None
     worst_index: tuple[int, ...]
-    worst_value: float
-    worst_reference: float
+    worst_value: float | complex
+    worst_reference: float | complex
     fd: FiniteDifferenceReport
+    leaves: tuple[LeafReport, ...]
+    conjugate: bool
 
 
 def _worst(scores: Float64Array) -> int:
@@ -297,8 +329,43 @@ def _worst(scores: Float64Array) -> int:
     return int(np.argmax(np.where(np.isnan(scores), np.inf, scores)))
 
 
+def leaf_reports(
+    value: Arrays, reference: Arrays, paths: tuple[str, ...], tiny: float
+) -> tuple[LeafReport, ...]:
+    """The errors per input leaf, from the derivative's blocks ``(trials, size)``.
+
+    Block ``b`` belongs to input leaf ``b % len(paths)``: a gradient has one
+    block per input leaf, a Jacobian one per output and input leaf (output
+    outer) and a Hessian one per pair of input leaves.
+    """
+    if not reference or not len(reference[0]):  # no trial to measure
+        return tuple(LeafReport(p, math.nan, math.nan, False) for p in paths)
+    rows = []
+    for j, path in enumerate(paths):
+        blocks = range(j, len(reference), len(paths))
+        diff = _norm([value[b] - reference[b] for b in blocks])
+        ref = _norm([reference[b] for b in blocks])
+        rel = np.where(diff == 0, 0.0, diff / np.maximum(ref, tiny))
+        rows.append(
+            LeafReport(
+                path=path,
+                max_rel_error=float(np.max(np.where(np.isnan(rel), np.inf, rel)))
+                if np.all(np.isfinite(rel))
+                else math.nan,
+                max_abs_error=float(np.max(diff)),
+                autodiff_zero=all(bool(np.all(reference[b] == 0)) for b in blocks),
+            )
+        )
+    return tuple(rows)
+
+
 def compare(
-    kind: Kind, out: dict[str, PyTree], steps: Steps, tol: Tolerances, tiny: float
+    kind: Kind,
+    out: dict[str, PyTree],
+    steps: Steps,
+    tol: Tolerances,
+    tiny: float,
+    paths: tuple[str, ...],
 ) -> Comparison:
     """Compare the formula with autodiff, and both with finite differences.
 
@@ -312,17 +379,16 @@ def compare(
         steps: the finite-difference steps; no directions skips the referee.
         tol: the tolerances.
         tiny: the smallest normal number of the dtype, to divide by instead of 0.
+        paths: the paths of the input's leaves, for the rows of :attr:`Comparison.leaves`.
     """
     flat, _ = jax.tree_util.tree_flatten_with_path(out["reference"])
     with np.errstate(all="ignore"):
         value, reference = (
-            _per_trial(
-                [np.asarray(a, np.float64) for a in jax.tree_util.tree_leaves(t)]
-            )
+            _per_trial([host(a) for a in jax.tree_util.tree_leaves(t)])
             for t in (out["value"], out["reference"])
         )
         ys = _per_trial(
-            [np.asarray(a, np.float64) for a in jax.tree_util.tree_leaves(out["ys"])],
+            [host(a) for a in jax.tree_util.tree_leaves(out["ys"])],
             axes=2,
         )
         trials = ys[0].shape[0]
@@ -363,11 +429,22 @@ def compare(
             worst_trial=w,
             worst_path=jax.tree_util.keystr(path) if len(flat) > 1 or path else None,
             worst_index=index,
-            worst_value=float(value[leaf][w, i]) if has else 0.0,
-            worst_reference=float(reference[leaf][w, i]) if has else 0.0,
+            worst_value=scalar(value[leaf][w, i]) if has else 0.0,
+            worst_reference=scalar(reference[leaf][w, i]) if has else 0.0,
             fd=_finite_differences(
                 kind, ys, value, reference, ref_norm, steps, tol, tiny
             )
             if steps.directions[0].shape[1]
             else _not_run(trials, tol),
+            leaves=leaf_reports(value, reference, paths, tiny),
+            conjugate=not np.all(finite & (abs_err <= allowed))
+            and any(np.iscomplexobj(v) for v in value)
+            and bool(
+                np.all(
+                    _norm(
+                        [np.conj(v) - r for v, r in zip(value, reference, strict=True)]
+                    )
+                    <= allowed
+                )
+            ),
         )

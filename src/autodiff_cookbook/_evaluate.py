@@ -16,15 +16,22 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import weakref
 from collections.abc import Callable, Hashable
-from typing import Literal
+from typing import Literal, Protocol
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ._types import Batching, JacobianMode, Kind, PyTree, PyTreeFunction
-from ._util import describe_tree, name, require_floating, same_layout
+from ._util import (
+    describe_tree,
+    name,
+    require_floating,
+    require_real_like,
+    same_layout,
+)
 
 __all__: list[str] = []
 
@@ -111,6 +118,47 @@ class _Same:
         return isinstance(other, _Same) and other.obj is self.obj
 
 
+# The rules each custom_jvp/custom_vjp function was last checked with.
+_RULES_SEEN: weakref.WeakKeyDictionary[object, Hashable] = weakref.WeakKeyDictionary()
+
+
+def forget_redefined_rules(fn: object) -> None:
+    """Empty JAX's caches when ``fn``'s custom rule was redefined since its last check.
+
+    A rule redefined in place (``f.defjvp(...)`` again, as one does in a
+    notebook) gives ``fn`` a new :func:`static_key`, so the check traces anew;
+    but JAX's own tracing caches, keyed on the function and the shapes, can
+    still hand back the old rule's trace. Redefinitions are rare, so emptying
+    them all then (:func:`jax.clear_caches`) costs little.
+    """
+    if not isinstance(fn, jax.custom_jvp | jax.custom_vjp):
+        return
+    key = static_key(fn)
+    old = _RULES_SEEN.get(fn)
+    if old is not None and old != key:
+        jax.clear_caches()  # type: ignore[no-untyped-call]
+    _RULES_SEEN[fn] = key
+
+
+def static_key(fn: object) -> Hashable:
+    """``fn`` itself if it can be hashed, else a key comparing it by identity.
+
+    A :func:`jax.custom_jvp` or :func:`jax.custom_vjp` function comes with its
+    rules, so that redefining a rule in place (``f.defjvp(...)`` again, as one
+    does in a notebook) gives a new key and a new trace.
+    """
+    if isinstance(fn, jax.custom_jvp):
+        return (_Same(fn), static_key(getattr(fn, "jvp", None)))
+    if isinstance(fn, jax.custom_vjp):
+        rules = (getattr(fn, "fwd", None), getattr(fn, "bwd", None))
+        return (_Same(fn), *map(static_key, rules))
+    try:
+        hash(fn)
+    except TypeError:
+        return _Same(fn)
+    return fn
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Program:
     """What the compiled program computes: :func:`jax.jit`'s static argument.
@@ -129,14 +177,13 @@ class Program:
     domain_name: str
 
     def _fields(self) -> tuple[Hashable, ...]:
-        def key(fn: PyTreeFunction) -> Hashable:
-            try:
-                hash(fn)
-            except TypeError:
-                return _Same(fn)
-            return fn
-
-        return (self.kind, key(self.f), key(self.formula), self.mode, self.batching)
+        return (
+            self.kind,
+            static_key(self.f),
+            static_key(self.formula),
+            self.mode,
+            self.batching,
+        )
 
     def __hash__(self) -> int:
         return hash(self._fields())
@@ -148,7 +195,17 @@ class Program:
 # -- what f and the formula return, checked while tracing ----------------------
 
 
-def _noted(fn: PyTreeFunction, role: str, program: Program) -> PyTreeFunction:
+class Described(Protocol):
+    """What the note of an exception raised inside ``f`` names: the check and the domain."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def domain_name(self) -> str: ...
+
+
+def noted(fn: PyTreeFunction, role: str, program: Described) -> PyTreeFunction:
     """``fn``, adding a note to any exception it raises, which propagates as itself."""
 
     def call(x: PyTree) -> PyTree:
@@ -225,7 +282,9 @@ def _check_formula(
         value,
         f"the formula ({name(fn)}) returned",
         "return floating-point values.",
+        complex_ok=True,
     )
+    require_real_like(value, reference, f"the formula ({name(fn)})")
 
 
 # -- the compiled program ------------------------------------------------------
@@ -245,8 +304,8 @@ def _run(program: Program, xs: PyTree, steps: PyTree) -> dict[str, PyTree]:
     ``x - h v``, ``x + 2 h v`` and ``x - 2 h v`` (``d`` each).
     """
     kind = program.kind
-    f = _noted(program.f, "f", program)
-    formula = _noted(program.formula, "the formula", program)
+    f = noted(program.f, "f", program)
+    formula = noted(program.formula, "the formula", program)
 
     def derivatives(x: PyTree) -> dict[str, PyTree]:
         y = jax.eval_shape(f, x)

@@ -7,7 +7,7 @@ import html
 
 from ._types import Float64Array, Kind, PyTree
 
-__all__ = ["CheckResult", "FiniteDifferenceReport"]
+__all__ = ["CheckResult", "FiniteDifferenceReport", "LeafReport", "ModeReport"]
 
 
 @dataclasses.dataclass(frozen=True, eq=False, slots=True)
@@ -66,13 +66,96 @@ class FiniteDifferenceReport:
             return "not run"
         return (
             f"max relative error {self.max_rel_error:.2e} (tolerance {self.rtol:.1e}, "
-            f"{self.directions} directions per trial)"
+            f"{self.directions} direction{'s' if self.directions != 1 else ''} per trial)"
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LeafReport:
+    """One input leaf's row of a check, :attr:`CheckResult.leaves`.
+
+    Attributes:
+        path: where the leaf sits in the input, as :func:`jax.tree_util.keystr`
+            writes it (``"['W']"``); ``""`` for an input that is a single array.
+        max_rel_error: the largest relative error, over the trials, of this
+            leaf's part of the derivative (the formula's, or the rule's, against
+            the reference); NaN when the check has no per-leaf comparison.
+        max_abs_error: the largest absolute error of that part (a norm).
+        autodiff_zero: whether autodiff's derivative with respect to this leaf
+            is exactly zero at every trial: the output does not depend on it.
+            Is the leaf used?
+
+    Examples:
+        >>> import jax.numpy as jnp
+        >>> from autodiff_cookbook import check_gradient, domains
+        >>> def loss(p):
+        ...     return jnp.sum(p["w"] ** 2)
+        >>> r = check_gradient(
+        ...     loss, lambda p: {"w": 2 * p["w"], "b": 0 * p["b"]},
+        ...     {"w": domains.real(3), "b": domains.real(2)}, trials=4,
+        ... )
+        >>> for leaf in r.leaves:
+        ...     print(leaf.path, leaf.autodiff_zero, f"{leaf.max_rel_error:.1f}")
+        ['b'] True 0.0
+        ['w'] False 0.0
+    """
+
+    path: str
+    max_rel_error: float
+    max_abs_error: float
+    autodiff_zero: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ModeReport:
+    """One mode and order of :func:`check_autodiff` or :func:`check_custom_rule`.
+
+    Attributes:
+        mode: ``"fwd"`` (forward mode, :func:`jax.jvp`) or ``"rev"`` (reverse
+            mode, :func:`jax.vjp`).
+        order: 1 for first derivatives, 2 for the derivatives of those.
+        applicable: whether JAX can differentiate ``f`` this way (forward mode
+            cannot go through a :func:`jax.custom_vjp` function).
+        ok: whether every comparison of this mode passed (``True`` when not
+            applicable: nothing failed).
+        max_rel_error: the largest relative error of this mode's comparisons
+            (NaN when not applicable).
+        rtol: the tolerance of that error: ``rtol`` for a comparison that agrees
+            to rounding when right, the finite differences' tolerance otherwise.
+        note: what was compared, or why the mode does not apply.
+
+    Examples:
+        >>> import jax.numpy as jnp
+        >>> from autodiff_cookbook import check_autodiff, domains
+        >>> r = check_autodiff(jnp.tanh, domains.real(3), trials=8)
+        >>> for m in r.modes:
+        ...     print(m.mode, m.order, m.applicable, m.ok)
+        fwd 1 True True
+        rev 1 True True
+    """
+
+    mode: str
+    order: int
+    applicable: bool
+    ok: bool
+    max_rel_error: float
+    rtol: float
+    note: str
+
+    def summary(self) -> str:
+        """One line, as :class:`CheckResult` shows it."""
+        if not self.applicable:
+            return f"not applicable: {self.note}"
+        status = "passed" if self.ok else "FAILED"
+        return (
+            f"{status}, max relative error {self.max_rel_error:.2e} (tolerance "
+            f"{self.rtol:.1e}): {self.note}"
         )
 
 
 @dataclasses.dataclass(frozen=True, eq=False, slots=True)
 class CheckResult:
-    """The outcome of :func:`check_gradient`, :func:`check_jacobian` or :func:`check_hessian`.
+    """The outcome of a check: :func:`check_gradient`, :func:`check_autodiff`, ...
 
     Its truth value is :attr:`ok`, so ``assert check_gradient(...)`` works (but
     :func:`assert_gradient` gives a better message). ``str(result)`` is a short
@@ -81,7 +164,8 @@ class CheckResult:
     Attributes:
         ok: whether the formula matches autodiff at every trial, autodiff matches
             finite differences, and every value is finite.
-        kind: ``"gradient"``, ``"jacobian"`` or ``"hessian"``.
+        kind: ``"gradient"``, ``"jacobian"``, ``"hessian"``, ``"jvp"``,
+            ``"vjp"``, ``"hvp"``, ``"autodiff"`` or ``"custom_rule"``.
         function: the name of ``f``.
         formula: the name of the hand-derived formula.
         autodiff: what computed the reference, e.g. ``"jax.grad(f)"``.
@@ -103,8 +187,17 @@ class CheckResult:
         worst_input: the input of the worst trial (an array or a pytree of them).
         fd: the finite-difference cross-check, a :class:`FiniteDifferenceReport`.
         nonfinite: for each of ``"f"``, ``"formula"``, ``"autodiff"`` and
-            ``"finite differences"``, the number of trials where it gave NaN or inf.
+            ``"finite differences"``, the number of trials where it gave NaN or
+            inf. For :func:`check_custom_rule`, ``"without rules"`` counts the
+            trials where the code without the rules had a NaN or inf
+            derivative: those are judged by finite differences alone, and do
+            not fail the check by themselves.
         verdict: one sentence saying what the check found.
+        leaves: one :class:`LeafReport` per input leaf, in JAX's leaf order.
+        modes: for :func:`check_autodiff` and :func:`check_custom_rule`, one
+            :class:`ModeReport` per mode and order; empty for the other checks.
+        rules: for :func:`check_custom_rule`, the custom rules it checked,
+            e.g. ``("softplus (custom_jvp)",)``.
 
     Examples:
         >>> import jax.numpy as jnp
@@ -132,12 +225,15 @@ class CheckResult:
     abs_errors: Float64Array = dataclasses.field(repr=False)
     worst_trial: int
     worst_index: tuple[int, ...] | tuple[str, tuple[int, ...]]
-    worst_formula_value: float
-    worst_autodiff_value: float
+    worst_formula_value: float | complex
+    worst_autodiff_value: float | complex
     worst_input: PyTree = dataclasses.field(repr=False)
     fd: FiniteDifferenceReport
     nonfinite: dict[str, int]
     verdict: str
+    leaves: tuple[LeafReport, ...] = ()
+    modes: tuple[ModeReport, ...] = ()
+    rules: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.ok
@@ -168,6 +264,13 @@ class CheckResult:
             ("  formula", f"{self.worst_formula_value:.8g}"),
             ("  autodiff", f"{self.worst_autodiff_value:.8g}"),
             ("finite differences", self.fd.summary()),
+            *((f"{m.mode} mode, order {m.order}", m.summary()) for m in self.modes),
+            *((("custom rules", ", ".join(self.rules)),) if self.rules else ()),
+            *(
+                (f"leaf {leaf.path}", _leaf_line(leaf))
+                for leaf in self.leaves
+                if len(self.leaves) > 1
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,6 +303,13 @@ class CheckResult:
             f'background:{accent_bg};color:{accent}">{mark} {self.kind} check '
             f"{status}</th></tr></thead><tbody>{rows}</tbody></table>"
         )
+
+
+def _leaf_line(leaf: LeafReport) -> str:
+    zero = (
+        ", autodiff's derivative is zero at every trial" if leaf.autodiff_zero else ""
+    )
+    return f"max relative error {leaf.max_rel_error:.2e}{zero}"
 
 
 # The fallback colours of CheckResult's HTML table (text, background of its

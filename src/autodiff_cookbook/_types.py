@@ -7,7 +7,7 @@ value it names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict
 
@@ -41,10 +41,10 @@ __all__ = [
 PyTree: TypeAlias = Any
 
 #: A :class:`~autodiff_cookbook.domains.Domain`, or a pytree of them (a dict or
-#: list of domains, say one per weight of a model).
-DomainTree: TypeAlias = (
-    "Domain | list[DomainTree] | tuple[DomainTree, ...] | dict[Any, DomainTree]"
-)
+#: list of domains, say one per weight of a model). Typed with the read-only
+#: :class:`~collections.abc.Mapping` and :class:`~collections.abc.Sequence`, so
+#: that a ``dict[str, Domain]`` is one.
+DomainTree: TypeAlias = "Domain | Sequence[DomainTree] | Mapping[Any, DomainTree]"
 
 #: An integer seed or a JAX PRNG key (typed, or raw ``uint32[2]`` data).
 KeyLike: TypeAlias = int | np.integer[Any] | Array

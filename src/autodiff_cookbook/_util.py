@@ -128,14 +128,38 @@ def same_layout(a: PyTree, b: PyTree) -> bool:
     )
 
 
-def require_floating(tree: PyTree, what: str, then: str) -> None:
+def require_floating(
+    tree: PyTree, what: str, then: str, *, complex_ok: bool = False
+) -> None:
     """Raise :class:`TypeError` unless every leaf holds floating-point values.
 
-    The message reads ``{what} returned values of dtype int32; {then}``.
+    Complex values pass too when ``complex_ok``. The message reads ``{what}
+    values of dtype int32; {then}``.
     """
+    kinds = jnp.inexact if complex_ok else jnp.floating
     for leaf in jax.tree_util.tree_leaves(tree):
-        if not jnp.issubdtype(jnp.result_type(leaf), jnp.floating):
+        if not jnp.issubdtype(jnp.result_type(leaf), kinds):
             msg = f"{what} values of dtype {jnp.result_type(leaf)}; {then}"
+            raise TypeError(msg)
+
+
+def require_real_like(value: PyTree, reference: PyTree, what: str) -> None:
+    """Raise :class:`TypeError` where ``value`` is complex and ``reference`` is real.
+
+    ``what`` names the value's source, as in ``the formula (grad_f)``.
+    """
+    pairs = zip(
+        jax.tree_util.tree_leaves(value),
+        jax.tree_util.tree_leaves(reference),
+        strict=True,
+    )
+    for v, r in pairs:
+        if jnp.iscomplexobj(v) and not jnp.iscomplexobj(r):
+            msg = (
+                f"{what} returned complex values of dtype {jnp.result_type(v)} "
+                f"where the derivative is real ({jnp.result_type(r)}); return real "
+                "values."
+            )
             raise TypeError(msg)
 
 

@@ -16,6 +16,10 @@ wherever a domain is; :func:`sample`, :func:`describe` and :func:`contains` work
 on both, and :class:`Tree` holds one, validated and flattened once. To add a
 set of your own, subclass :class:`Domain` (its documentation has an example).
 
+Complex inputs have :func:`complex`. A model's parameters have :func:`like`
+(standard normal leaves shaped and typed like them) and :func:`near` (around
+given values, such as trained parameters).
+
 Examples:
     >>> import jax
     >>> from autodiff_cookbook import domains
@@ -36,10 +40,13 @@ from ._matrices import invertible as invertible
 from ._matrices import orthogonal as orthogonal
 from ._matrices import spd as spd
 from ._matrices import symmetric as symmetric
+from ._models import like as like
+from ._models import near as near
 from ._tree import Tree as Tree
 from ._tree import contains as contains
 from ._tree import describe as describe
 from ._tree import sample as sample
+from ._vectors import complex as complex
 from ._vectors import positive as positive
 from ._vectors import real as real
 from ._vectors import simplex as simplex
@@ -48,11 +55,14 @@ from ._vectors import sphere as sphere
 __all__ = [
     "Domain",
     "Tree",
+    "complex",
     "contains",
     "describe",
     "distinct_eigenvalues",
     "full_rank",
     "invertible",
+    "like",
+    "near",
     "orthogonal",
     "positive",
     "real",

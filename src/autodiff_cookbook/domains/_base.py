@@ -6,6 +6,7 @@ import abc
 import dataclasses
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -43,7 +44,10 @@ class Domain(abc.ABC):
     - optionally :attr:`noise_size` (how many standard normal numbers one
       sample needs, by default one per entry) and :meth:`radius` (how far each
       sample is from the boundary; by default unbounded), which keeps the
-      finite-difference steps of the checkers inside the set.
+      finite-difference steps of the checkers inside the set;
+    - optionally :attr:`is_complex`, ``True`` for a set of complex arrays (its
+      samples then have the complex counterpart of the requested real dtype,
+      see :meth:`sample_dtype`).
 
     :meth:`sample`, :meth:`sample_numpy` and :meth:`contains` come with it.
 
@@ -115,6 +119,37 @@ class Domain(abc.ABC):
         """
         return math.prod(self.shape)
 
+    @property
+    def is_complex(self) -> bool:
+        """Whether the samples are complex arrays; ``False`` unless a subclass says otherwise."""
+        return False
+
+    def sample_dtype(self, dtype: DTypeLike) -> np.dtype[Any]:
+        """The dtype of the samples drawn in a real precision ``dtype``.
+
+        ``dtype`` itself for a real domain; its complex counterpart for a complex
+        one (float64 gives complex128, float32 gives complex64), so the real and
+        imaginary parts keep the requested precision.
+
+        Args:
+            dtype: a floating-point dtype (the precision of a check or a draw).
+
+        Returns:
+            The NumPy dtype of the samples.
+
+        Examples:
+            >>> import numpy as np
+            >>> from autodiff_cookbook import domains
+            >>> print(domains.real(2).sample_dtype(np.float32),
+            ...       domains.complex(2).sample_dtype(np.float32),
+            ...       domains.complex(2).sample_dtype(np.float64))
+            float32 complex64 complex128
+        """
+        dt = np.dtype(dtype)
+        if not self.is_complex or np.issubdtype(dt, np.complexfloating):
+            return dt
+        return np.result_type(dt, np.complex64)
+
     @abc.abstractmethod
     def from_noise(self, z: XpArray, xp: Xp) -> XpArray:
         """Turn standard normal noise into samples of the domain.
@@ -136,7 +171,8 @@ class Domain(abc.ABC):
         """Whether ``x`` has the defining property of the set.
 
         Args:
-            x: a float64 NumPy array of the domain's shape, all entries finite.
+            x: a float64 NumPy array of the domain's shape, all entries finite
+                (complex128 for a complex domain).
             tol: the relative tolerance of the property (symmetry,
                 orthogonality, unit sum, ...).
 
@@ -153,8 +189,8 @@ class Domain(abc.ABC):
         they do not leave the set.
 
         Args:
-            xs: samples stacked along a first axis, float64 NumPy, of shape
-                ``(count,) + shape``.
+            xs: samples stacked along a first axis, float64 NumPy (complex128
+                for a complex domain), of shape ``(count,) + shape``.
 
         Returns:
             A float64 array of shape ``(count,)``; ``inf`` everywhere unless a
@@ -181,7 +217,8 @@ class Domain(abc.ABC):
                 (float32, or float64 inside ``jax.enable_x64(True)``).
 
         Returns:
-            An array of shape :attr:`shape` and the requested dtype.
+            An array of shape :attr:`shape` and the requested dtype (its complex
+            counterpart for a complex domain, see :meth:`sample_dtype`).
 
         Raises:
             TypeError: for an integer, boolean or complex dtype, or a bad key.
@@ -198,7 +235,7 @@ class Domain(abc.ABC):
         """
         dt = float_dtype(dtype)
         z = jax.random.normal(as_key(key), (self.noise_size,), dt)
-        return jnp.asarray(self.from_noise(z, jnp), dtype=dt)
+        return jnp.asarray(self.from_noise(z, jnp), dtype=self.sample_dtype(dt))
 
     def sample_numpy(
         self,
@@ -214,7 +251,8 @@ class Domain(abc.ABC):
         Args:
             rng: a :class:`numpy.random.Generator`.
             count: the number of samples.
-            dtype: the dtype of the result.
+            dtype: the dtype of the result (for a complex domain, a real dtype
+                stands for its complex counterpart, see :meth:`sample_dtype`).
 
         Returns:
             A NumPy array of shape ``(count,) + shape``.
@@ -227,7 +265,7 @@ class Domain(abc.ABC):
             (5, 3) True
         """
         z = rng.standard_normal((count, self.noise_size))
-        return np.asarray(self.from_noise(z, np), dtype=dtype)
+        return np.asarray(self.from_noise(z, np), dtype=self.sample_dtype(dtype))
 
     def contains(self, x: ArrayLike, *, tol: float | None = None) -> bool:
         """Tell whether ``x`` lies in the domain, up to a tolerance.
@@ -239,7 +277,9 @@ class Domain(abc.ABC):
                 machine epsilon of ``x``'s dtype, so half of its digits.
 
         Returns:
-            ``True`` if ``x`` has the domain's shape, is finite and has its property.
+            ``True`` if ``x`` has the domain's shape, is finite and has its
+            property; a complex domain holds complex arrays only, and a real
+            domain real floating-point arrays only.
 
         Examples:
             >>> import jax.numpy as jnp
@@ -248,11 +288,12 @@ class Domain(abc.ABC):
             False
         """
         arr = np.asarray(x)
-        if arr.shape != self.shape or not np.issubdtype(arr.dtype, np.floating):
+        kind = np.complexfloating if self.is_complex else np.floating
+        if arr.shape != self.shape or not np.issubdtype(arr.dtype, kind):
             return False
         if tol is None:
             tol = math.sqrt(float(np.finfo(arr.dtype).eps))
-        arr64 = arr.astype(np.float64)
+        arr64 = arr.astype(self.sample_dtype(np.float64))
         if not np.all(np.isfinite(arr64)):
             return False
         return bool(self.holds(arr64, tol))

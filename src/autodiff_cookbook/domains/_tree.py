@@ -160,7 +160,9 @@ class Tree:
             dtype: a real floating-point dtype; JAX's default float when omitted.
 
         Returns:
-            An array, or a pytree of arrays with the structure of the tree.
+            An array, or a pytree of arrays with the structure of the tree; each
+            leaf in ``dtype``, or in its complex counterpart for a complex domain
+            (:meth:`Domain.sample_dtype`).
 
         Raises:
             TypeError: for an integer, boolean or complex dtype, or a bad key.
@@ -191,7 +193,8 @@ class Tree:
         Args:
             rng: a :class:`numpy.random.Generator`; the leaves draw from it in turn.
             count: the number of samples.
-            dtype: the dtype of the result.
+            dtype: the dtype of the result; a complex domain's leaf has its
+                complex counterpart (:meth:`Domain.sample_dtype`).
 
         Returns:
             A NumPy array of shape ``(count,) + shape``, or a pytree of them with
@@ -204,6 +207,9 @@ class Tree:
             >>> xs = tree.sample_numpy(np.random.default_rng(0), 5, np.float32)
             >>> print({k: (v.shape, str(v.dtype)) for k, v in xs.items()})
             {'A': ((5, 3, 3), 'float32'), 'p': ((5, 4), 'float32')}
+            >>> zs = domains.Tree.of([domains.complex(2), domains.real(())])
+            >>> print([str(v.dtype) for v in zs.sample_numpy(np.random.default_rng(0), 5)])
+            ['complex128', 'float64']
         """
         return jax.tree_util.tree_unflatten(
             self.treedef, [d.sample_numpy(rng, count, dtype) for d in self.leaves]
@@ -217,7 +223,8 @@ class Tree:
 
         Args:
             xs: samples stacked along a first axis, with the structure of the
-                tree (as :meth:`sample_numpy` returns them).
+                tree (as :meth:`sample_numpy` returns them); a complex domain's
+                leaf is complex and unbounded.
 
         Returns:
             A float64 array of shape ``(count,)``; ``inf`` for a sample that no
@@ -242,7 +249,10 @@ class Tree:
                 f"({err}); pass them as sample_numpy returns them."
             )
             raise ValueError(msg) from err
-        arrays = [np.asarray(x, np.float64) for x in stacked]
+        arrays = [
+            np.asarray(x, d.sample_dtype(np.float64))
+            for d, x in zip(self.leaves, stacked, strict=True)
+        ]
         count = arrays[0].shape[0]
         radii = [
             d.radius(x)

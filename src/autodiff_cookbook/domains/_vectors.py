@@ -1,8 +1,9 @@
-"""Domains of arrays judged entry by entry or as vectors: real, positive, simplex, sphere."""
+"""Domains of arrays judged entry by entry or as vectors: real, complex, positive, simplex, sphere."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,6 +28,32 @@ class _Real(Domain):
 
     def __repr__(self) -> str:
         return f"domains.real({self.shape!r})"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class _Complex(Domain):
+    @property
+    def name(self) -> str:
+        return f"complex {shape_str(self.shape)}"
+
+    @property
+    def is_complex(self) -> bool:
+        return True
+
+    @property
+    def noise_size(self) -> int:
+        return 2 * math.prod(self.shape)
+
+    def from_noise(self, z: XpArray, xp: Xp) -> XpArray:  # noqa: ARG002
+        n = math.prod(self.shape)
+        out: XpArray = (z[..., :n] + 1j * z[..., n:]).reshape(z.shape[:-1] + self.shape)
+        return out
+
+    def holds(self, x: Float64Array, tol: float) -> bool:  # noqa: ARG002
+        return True
+
+    def __repr__(self) -> str:
+        return f"domains.complex({self.shape!r})"
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -106,6 +133,43 @@ def real(shape: int | Sequence[int]) -> Domain:
         real 3x4 real scalar
     """
     return _Real(as_shape(shape))
+
+
+def complex(shape: int | Sequence[int]) -> Domain:
+    r"""Arrays of any complex values, real and imaginary parts standard normal.
+
+    Its samples are complex: drawn in a real precision, they have its complex
+    counterpart (float64 gives complex128, float32 gives complex64; see
+    :meth:`Domain.sample_dtype`). For a real-valued function :math:`f(z)` of
+    such an input, JAX's gradient is
+    :math:`\partial f/\partial x - i\,\partial f/\partial y` (with
+    :math:`z = x + iy`), the conjugate of the convention of PyTorch.
+
+    Args:
+        shape: the shape of a sample: ``()`` for a scalar, ``3`` or ``(3,)`` for a vector.
+
+    Returns:
+        The domain.
+
+    Raises:
+        TypeError: if ``shape`` is not an integer or a tuple of integers.
+        ValueError: if a size is negative.
+
+    Examples:
+        >>> import jax
+        >>> import numpy as np
+        >>> from autodiff_cookbook import domains
+        >>> d = domains.complex((3, 2))
+        >>> z = d.sample(jax.random.key(0))
+        >>> print(d.name, z.shape, z.dtype, d.noise_size, d.contains(z))
+        complex 3x2 (3, 2) complex64 12 True
+        >>> print(d.contains(z.real), domains.real((3, 2)).contains(z))
+        False False
+        >>> zs = d.sample_numpy(np.random.default_rng(0), 1000)
+        >>> print(zs.dtype, f"{zs.real.std():.1f} {zs.imag.std():.1f}")
+        complex128 1.0 1.0
+    """
+    return _Complex(as_shape(shape))
 
 
 def positive(shape: int | Sequence[int]) -> Domain:

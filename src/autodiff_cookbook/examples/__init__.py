@@ -18,8 +18,13 @@ page imports it from there. The modules, in the order of the pages:
 - :mod:`~autodiff_cookbook.examples.per_example_gradients`: *Per-example gradients*
 - :mod:`~autodiff_cookbook.examples.stop_gradient`: *Stopping gradients*
 - :mod:`~autodiff_cookbook.examples.custom_rules`: *Custom derivative rules*
+- :mod:`~autodiff_cookbook.examples.control_flow`: *Loops and control flow*
+- :mod:`~autodiff_cookbook.examples.checkpointing`: *Checkpointing: trading compute for memory*
+- :mod:`~autodiff_cookbook.examples.implicit`: *Implicit differentiation*
 - :mod:`~autodiff_cookbook.examples.complex`: *Complex numbers*
 - :mod:`~autodiff_cookbook.examples.pitfalls`: *Pitfalls*
+- :mod:`~autodiff_cookbook.examples.derivative_rules`: *Checking derivative rules*
+- :mod:`~autodiff_cookbook.examples.checkers_compared`: *Gradient checkers compared*
 
 The page *Checking gradients* uses the checking library only. One module serves
 pages without being taught by any: :mod:`~autodiff_cookbook.examples.timing`
