@@ -43,6 +43,7 @@ local_extensions = [
     "notebook_download",  # each page downloadable as an executed .ipynb
     "offline_mathjax",  # math renders without a CDN
     "public_names",  # objects documented and linked under their public module
+    "custom_derivatives",  # custom_jvp/custom_vjp functions on their module's page
     "type_alias_fields",  # aliases inside `X | None` shown by name (upstream bug)
     "source_links",  # a [source] link from every API entry (viewcode's gaps)
     "canonical_url",  # html_baseurl and sitemap.xml from Read the Docs' canonical URL
@@ -65,6 +66,8 @@ nitpicky = True
 nitpick_ignore = [
     # matplotlib has no inventory in _inventories/ (TaylorResult.plot returns Axes).
     ("py:class", "matplotlib.axes.Axes"),
+    # Nor has Hypothesis (autodiff_cookbook.strategies.samples returns a strategy).
+    ("py:class", "hypothesis.strategies.SearchStrategy"),
 ]
 nitpick_ignore_regex = [
     # The type variable of the generic catalogue (Bases: Generic[E_co]); type
@@ -116,7 +119,12 @@ public_names_external = {
     "numpy.random._generator.Generator": "numpy.random.Generator",
 }
 # Names that type hints import under TYPE_CHECKING only (more: public_names_type_aliases).
-autodoc_type_aliases = {"Axes": "matplotlib.axes.Axes"}
+# Defaults as written in the source (``rules=RULES``), not as the repr of their value.
+autodoc_preserve_defaults = True
+autodoc_type_aliases = {
+    "Array": "jax.Array",  # `from jax import Array`, when a hint cannot be evaluated
+    "Axes": "matplotlib.axes.Axes",
+}
 
 # [source] links (sphinx.ext.viewcode, offline): an entry documented under its
 # public path links to the module that defines it (autodiff_cookbook._checks for

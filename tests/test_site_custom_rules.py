@@ -121,7 +121,8 @@ def test_reverse_over_reverse_gives_the_hessian(site: Path) -> None:
     )
     assert gap
     assert float(gap.group(1)) < 1e-5
-    code = "\n".join(pre.get_text() for pre in soup.select("div.highlight-python pre"))
+    blocks = soup.select("div.highlight-python pre, div.highlight-ipython3 pre")
+    code = "\n".join(pre.get_text() for pre in blocks)
     assert "jax.jacrev(jax.jacrev(energy))" in code
     assert "nondiff_argnums=(1,)" in code
     assert "jax.closure_convert(f, a)" in code

@@ -26,7 +26,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jax
 import numpy as np
@@ -34,8 +34,10 @@ import numpy as np
 from . import domains
 from ._types import DomainTree, DTypeLike, PyTree
 
-if TYPE_CHECKING:
+try:  # imported for the annotation, so that the API reference can read it
     from hypothesis.strategies import SearchStrategy
+except ImportError:  # without the optional extra: samples() says how to install it
+    SearchStrategy = Any  # type: ignore[misc,assignment]
 
 __all__ = ["samples"]
 

@@ -9,11 +9,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autodiff_cookbook import check_gradient, check_hessian, domains
+from autodiff_cookbook import (
+    check_autodiff,
+    check_custom_rule,
+    check_gradient,
+    check_hessian,
+    domains,
+)
 from autodiff_cookbook.examples.custom_rules import (
     clip_gradient,
+    clip_gradient_norm,
+    integrate,
+    integrate_closed,
     softplus,
     softplus_naive,
+    to_polar,
 )
 
 SCALE = 100.0
@@ -144,3 +154,201 @@ def test_clip_gradient_rejects_reversed_bounds_and_integers() -> None:
         clip_gradient(1.0, 2.0, -2.0)
     with pytest.raises(TypeError, match="real floating-point input"):
         clip_gradient(jnp.arange(3))
+
+
+# --- nondiff_argnums, pytrees, closure_convert, forward mode on a custom_vjp -------
+
+
+def _tree_norm(tree: object) -> float:
+    return float(jnp.sqrt(sum(jnp.sum(leaf**2) for leaf in jax.tree.leaves(tree))))
+
+
+def test_clip_gradient_norm_rescales_a_long_gradient_and_keeps_its_direction() -> None:
+    params = {"w": jnp.array([3.0, 0.0]), "b": jnp.array(4.0)}
+
+    def loss(p: dict[str, jax.Array]) -> jax.Array:
+        p = clip_gradient_norm(p, 2.0)
+        return jnp.sum(p["w"] ** 2) / 2 + p["b"] ** 2 / 2
+
+    g = jax.grad(loss)(params)
+    np.testing.assert_allclose(g["w"], [1.2, 0.0], rtol=1e-6)
+    np.testing.assert_allclose(g["b"], 1.6, rtol=1e-6)
+    assert abs(_tree_norm(g) - 2.0) < 1e-6
+
+
+def test_clip_gradient_norm_leaves_a_short_gradient_alone(key: jax.Array) -> None:
+    params = {"w": 0.1 * jax.random.normal(key, (4,)), "b": jnp.array(0.05)}
+
+    def loss(p: dict[str, jax.Array]) -> jax.Array:
+        return jnp.sum(clip_gradient_norm(p, 10.0)["w"] ** 2) + p["b"]
+
+    def plain(p: dict[str, jax.Array]) -> jax.Array:
+        return jnp.sum(p["w"] ** 2) + p["b"]
+
+    for got, want in zip(
+        jax.tree.leaves(jax.grad(loss)(params)),
+        jax.tree.leaves(jax.grad(plain)(params)),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_clip_gradient_norm_refuses_a_traced_threshold() -> None:
+    @jax.jit
+    def grad_with(x: jax.Array, max_norm: jax.Array) -> jax.Array:
+        return jax.grad(lambda v: jnp.sum(clip_gradient_norm(v, max_norm) ** 2))(x)
+
+    with pytest.raises(jax.errors.UnexpectedTracerError, match="nondiff_argnums"):
+        grad_with(jnp.ones(3), 1.0)
+
+
+def test_checkers_see_clip_gradient_norm_as_identity_only_below_the_threshold() -> None:
+    def loss(p: dict[str, jax.Array]) -> jax.Array:
+        p = clip_gradient_norm(p, 1.0)
+        return jnp.sum(jnp.sin(p["w"])) + jnp.sum(p["b"] ** 2)
+
+    # Near w = pi/2, b = 0 the gradient (cos w, 2 b) is far shorter than 1.
+    centre = {"w": jnp.full(3, jnp.pi / 2), "b": jnp.zeros(2)}
+    near = check_custom_rule(loss, domains.near(centre, 0.01))
+    assert near.ok, str(near)
+    assert near.rules == ("_clip_gradient_norm (custom_vjp)",)
+    far = check_custom_rule(loss, {"w": domains.real(3), "b": domains.real(2)})
+    assert not far.ok
+    assert check_autodiff(loss, domains.near(centre, 0.01)).ok
+
+
+def test_to_polar_values_and_tangents_are_dicts() -> None:
+    point = {"x": jnp.array([3.0, 0.0]), "y": jnp.array([4.0, -2.0])}
+    polar, tangent = jax.jvp(
+        to_polar, (point,), ({"x": jnp.zeros(2), "y": jnp.ones(2)},)
+    )
+    assert set(polar) == set(tangent) == {"r", "theta"}
+    np.testing.assert_allclose(polar["r"], [5.0, 2.0], rtol=1e-6)
+    np.testing.assert_allclose(
+        polar["theta"], [np.arctan2(4, 3), -np.pi / 2], rtol=1e-6
+    )
+    np.testing.assert_allclose(tangent["r"], [0.8, -1.0], rtol=1e-6)
+    np.testing.assert_allclose(tangent["theta"], [3 / 25, 0.0], atol=1e-7)
+
+
+def test_to_polar_rule_passes_both_checkers() -> None:
+    plane = {"x": domains.real(6), "y": domains.real(6)}
+    rule = check_custom_rule(to_polar, plane, order=2)
+    assert rule.ok, str(rule)
+    assert rule.rules == ("_to_polar (custom_jvp)",)
+    assert check_autodiff(to_polar, plane).ok
+
+
+def test_a_wrong_polar_rule_is_caught() -> None:
+    @jax.custom_jvp
+    def polar_r(p: dict[str, jax.Array]) -> jax.Array:
+        return jnp.hypot(p["x"], p["y"])
+
+    @polar_r.defjvp
+    def _jvp(
+        primals: tuple[dict[str, jax.Array]], tangents: tuple[dict[str, jax.Array]]
+    ) -> tuple[jax.Array, jax.Array]:
+        (p,), (d,) = primals, tangents
+        r = polar_r(p)
+        return r, (p["x"] * d["x"] + p["x"] * d["y"]) / r  # x where y belongs
+
+    plane = {"x": domains.real(4), "y": domains.real(4)}
+    assert not check_custom_rule(polar_r, plane).ok
+
+
+def _energy(theta: jax.Array) -> jax.Array:
+    omega, gamma, horizon = theta
+    return integrate(
+        lambda t: jnp.exp(-gamma * t) * jnp.sin(omega * t) ** 2, 0.0, horizon
+    )
+
+
+def test_integrate_matches_a_closed_form_and_its_derivatives() -> None:
+    def area(p: jax.Array) -> jax.Array:  # int_a^b cos(k t) dt
+        k, a, b = p
+        return integrate(lambda t: jnp.cos(k * t), a, b)
+
+    k, a, b = 1.7, -0.4, 1.3
+    with jax.enable_x64(True):
+        p = jnp.array([k, a, b], dtype=jnp.float64)
+        value, g = float(area(p)), np.asarray(jax.grad(area)(p))
+    assert value == pytest.approx((np.sin(k * b) - np.sin(k * a)) / k, rel=1e-12)
+    dk = (b * np.cos(k * b) - a * np.cos(k * a)) / k - (
+        np.sin(k * b) - np.sin(k * a)
+    ) / k**2
+    np.testing.assert_allclose(g, [dk, -np.cos(k * a), np.cos(k * b)], rtol=1e-12)
+
+
+def test_integrate_closed_over_traced_values_needs_closure_convert() -> None:
+    def leaky(theta: jax.Array) -> jax.Array:
+        return integrate_closed(
+            lambda t: jnp.sin(theta[0] * t), 20, jnp.array(0.0), jnp.array(1.0)
+        )
+
+    with pytest.raises(jax.errors.UnexpectedTracerError):
+        jax.grad(leaky)(jnp.array([2.0]))
+    # Passing the traced values as arguments is what closure_convert automates.
+    direct = jax.grad(
+        lambda th: integrate_closed(
+            lambda t, w: jnp.sin(w * t), 20, jnp.array(0.0), jnp.array(1.0), th[0]
+        )
+    )(jnp.array([2.0]))
+    via_integrate = jax.grad(
+        lambda th: integrate(lambda t: jnp.sin(th[0] * t), 0.0, 1.0)
+    )(jnp.array([2.0]))
+    np.testing.assert_allclose(direct, via_integrate, rtol=1e-6)
+
+
+def test_integrate_rule_passes_both_checkers_to_second_order() -> None:
+    rule = check_custom_rule(_energy, domains.real(3), order=2)
+    assert rule.ok, str(rule)
+    assert rule.rules == ("_integrate_closed (custom_vjp)",)
+    autodiff = check_autodiff(_energy, domains.real(3), order=2)
+    assert autodiff.ok, str(autodiff)
+    forward = [m for m in autodiff.modes if m.mode == "fwd"]
+    assert forward
+    assert not any(m.applicable for m in forward)
+
+
+def test_a_leibniz_rule_with_the_wrong_sign_is_caught() -> None:
+    @jax.custom_vjp
+    def area(a: jax.Array, b: jax.Array) -> jax.Array:
+        return jnp.sin(b) - jnp.sin(a)  # int_a^b cos t dt
+
+    def fwd(
+        a: jax.Array, b: jax.Array
+    ) -> tuple[jax.Array, tuple[jax.Array, jax.Array]]:
+        return area(a, b), (a, b)
+
+    def bwd(
+        res: tuple[jax.Array, jax.Array], g: jax.Array
+    ) -> tuple[jax.Array, jax.Array]:
+        a, b = res
+        return g * jnp.cos(a), g * jnp.cos(b)  # d/da should be -cos(a)
+
+    area.defvjp(fwd, bwd)
+    result = check_custom_rule(lambda p: area(p[0], p[1]), domains.real(2))
+    assert not result.ok
+
+
+def test_forward_mode_fails_on_the_custom_vjp_and_reverse_over_reverse_works() -> None:
+    theta = jnp.array([2.0, 0.5, 3.0])
+    with pytest.raises(TypeError, match="forward-mode autodiff"):
+        jax.jvp(_energy, (theta,), (jnp.ones(3),))
+    with pytest.raises(TypeError, match="forward-mode autodiff"):
+        jax.hessian(_energy)(theta)
+    hessian = jax.jit(jax.jacrev(jax.jacrev(_energy)))(theta)
+
+    def unruled(th: jax.Array) -> jax.Array:
+        omega, gamma, horizon = th
+        nodes, weights = np.polynomial.legendre.leggauss(20)
+        t = horizon / 2 * (1 + nodes)
+        return (
+            horizon
+            / 2
+            * jnp.sum(weights * jnp.exp(-gamma * t) * jnp.sin(omega * t) ** 2)
+        )
+
+    np.testing.assert_allclose(
+        hessian, jax.hessian(unruled)(theta), rtol=1e-5, atol=1e-6
+    )

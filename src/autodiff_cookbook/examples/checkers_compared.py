@@ -104,7 +104,7 @@ class Rule:
     domain: DomainTree
     wrong: bool
     kind: Kind
-    vector: Callable[[Array], Array] | None
+    vector: Callable[[jax.Array], jax.Array] | None
 
 
 def _weighted_sum(out: PyTree, seed: int = 0) -> Array:
@@ -426,7 +426,9 @@ def _rule(
 
 _TREE = {"w": domains.real(4), "b": domains.real(4)}
 
-#: The catalogue: eleven wrong rules, then six right ones.
+#: Eleven wrong rules, then six right ones.
+#:
+#: :meta hide-value:
 RULES: tuple[Rule, ...] = (
     _rule(
         "sign",

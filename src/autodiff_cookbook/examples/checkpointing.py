@@ -24,7 +24,7 @@ compute the same gradient and keep different residuals:
   boundaries are kept, and one segment's residuals at a time are rebuilt,
   memory :math:`\propto \sqrt n`.
 
-:func:`saved_residuals` captures what :func:`jax.ad_checkpoint.print_saved_residuals`
+:func:`saved_residuals` captures what ``jax.ad_checkpoint.print_saved_residuals``
 reports, and :func:`gradient_temp_bytes` reads the scratch memory of a compiled
 program from XLA's memory analysis.
 """
@@ -57,6 +57,9 @@ __all__ = [
     "stack_loss",
 ]
 
+#: The three ways a stack saves its states for the backward pass, ``"none"``
+#: (plain reverse mode), ``"step"`` (one checkpoint per layer) and ``"sqrt"``
+#: (nested segments of about :math:`\sqrt{n}` layers).
 Checkpointing = Literal["none", "step", "sqrt"]
 Params = dict[str, Array]
 _MODES = ("none", "step", "sqrt")
@@ -260,12 +263,12 @@ def stack_loss(
 def saved_residuals(
     f: Callable[..., PyTree], *args: PyTree, locations: bool = True
 ) -> list[str]:
-    """Return the lines :func:`jax.ad_checkpoint.print_saved_residuals` prints.
+    """Return the lines ``jax.ad_checkpoint.print_saved_residuals`` prints.
 
     Each line names one array that reverse mode saves from the forward pass of
     ``f(*args)``: its type and shape, and where it comes from (``from the
     argument x``, ``output of tanh from file:line``, ``named 'hidden'`` for a
-    value tagged with :func:`jax.ad_checkpoint.checkpoint_name`).
+    value tagged with ``jax.ad_checkpoint.checkpoint_name``).
 
     Args:
         f: a function that :func:`jax.vjp` can differentiate.
@@ -287,7 +290,7 @@ def saved_residuals(
     """
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        print_saved_residuals(f, *args)
+        print_saved_residuals(f, *args)  # type: ignore[no-untyped-call]
     lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
     if not locations:
         lines = [_LOCATION.sub("", line) for line in lines]

@@ -64,7 +64,8 @@ def euler_step(x: ArrayLike, w: ArrayLike, b: ArrayLike, h: float) -> Array:
 
 
 def _check_steps(steps: int) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+    given: object = steps  # checked as an object: callers may pass anything
+    if isinstance(given, bool) or not isinstance(given, int) or steps < 0:
         msg = f"steps must be a Python int >= 0 (the trip count is static), got {steps!r}."
         raise ValueError(msg)
     return steps
@@ -105,7 +106,7 @@ def rollout_fori(
         >>> print(rollout_fori(jnp.zeros(2), jnp.eye(2), jnp.array([0.0, 1.0]), 0.5, 3))
         [0.        1.2958488]
     """
-    return jax.lax.fori_loop(
+    return jax.lax.fori_loop(  # type: ignore[no-any-return]
         0, _check_steps(steps), lambda _, x: euler_step(x, w, b, h), jnp.asarray(x0)
     )
 
@@ -291,7 +292,7 @@ def sqrt_or_zero_cond(x: ArrayLike) -> Array:
         >>> print(jax.vmap(jax.grad(sqrt_or_zero_cond))(jnp.array([-1.0, 0.0, 4.0])))
         [0.   0.   0.25]
     """
-    return jax.lax.cond(jnp.asarray(x) > 0, jnp.sqrt, jnp.zeros_like, jnp.asarray(x))
+    return jax.lax.cond(jnp.asarray(x) > 0, jnp.sqrt, jnp.zeros_like, jnp.asarray(x))  # type: ignore[no-any-return]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -351,7 +352,7 @@ def measure_compile(
         raise ValueError(msg)
     option = "jax_persistent_cache_min_compile_time_secs"
     before = getattr(jax.config, option)
-    jax.config.update(option, math.inf)
+    jax.config.update(option, math.inf)  # type: ignore[no-untyped-call]
     try:
         times = []
         for _ in range(repeats):
@@ -360,8 +361,14 @@ def measure_compile(
             compiled = jax.jit(f).lower(*args).compile()
             times.append(time.perf_counter() - start)
     finally:
-        jax.config.update(option, before)
+        jax.config.update(option, before)  # type: ignore[no-untyped-call]
     memory = compiled.memory_analysis()
+    if memory is None:
+        msg = (
+            f"the {jax.default_backend()} backend reports no memory analysis of "
+            "compiled programs; measure on the CPU."
+        )
+        raise RuntimeError(msg)
     return CompileMeasurement(
         seconds=min(times),
         temp_bytes=int(memory.temp_size_in_bytes),

@@ -164,7 +164,7 @@ def contraction(key: Array, n: int, norm: float = 0.5) -> Array:
         0.500
     """
     g = jax.random.normal(key, (n, n))
-    return norm * g / jnp.linalg.norm(g, 2)
+    return norm * g / jnp.linalg.norm(g, 2)  # type: ignore[no-any-return]
 
 
 def tanh_residual(x: Array, theta: tuple[Array, Array]) -> Array:
@@ -212,7 +212,7 @@ def iterate_tanh(theta: tuple[Array, Array], iterations: int) -> Array:
     """
     W, b = theta
     x0 = jnp.zeros(b.shape, dtype=jnp.result_type(W, b))
-    return jax.lax.fori_loop(0, iterations, lambda _, x: jnp.tanh(W @ x + b), x0)
+    return jax.lax.fori_loop(0, iterations, lambda _, x: jnp.tanh(W @ x + b), x0)  # type: ignore[no-any-return]
 
 
 def tanh_fixed_point(theta: tuple[Array, Array], iterations: int) -> Array:
@@ -275,7 +275,7 @@ def newton_sqrt(a: ArrayLike, iterations: int = 20) -> Array:
     """
     a = jnp.asarray(a, dtype=jnp.result_type(float))
     x0 = (1.0 + a) / 2
-    return jax.lax.fori_loop(0, iterations, lambda _, x: _newton_step(x, a), x0)
+    return jax.lax.fori_loop(0, iterations, lambda _, x: _newton_step(x, a), x0)  # type: ignore[no-any-return]
 
 
 def newton_sqrt_implicit(a: ArrayLike, iterations: int = 20) -> Array:
@@ -310,12 +310,12 @@ def newton_sqrt_implicit(a: ArrayLike, iterations: int = 20) -> Array:
 
     def solve(equation: Callable[[Array], Array], x0: Array) -> Array:
         del equation  # Newton's steps are written out for this equation
-        return jax.lax.fori_loop(0, iterations, lambda _, x: _newton_step(x, a), x0)
+        return jax.lax.fori_loop(0, iterations, lambda _, x: _newton_step(x, a), x0)  # type: ignore[no-any-return]
 
     def tangent_solve(linear: Callable[[Array], Array], y: Array) -> Array:
         return y / linear(jnp.ones_like(y))  # the Jacobian is diagonal
 
-    return jax.lax.custom_root(equation, (1.0 + a) / 2, solve, tangent_solve)
+    return jax.lax.custom_root(equation, (1.0 + a) / 2, solve, tangent_solve)  # type: ignore[no-any-return]
 
 
 # --- (c) Ridge regression by gradient descent ----------------------------------------
@@ -364,7 +364,7 @@ def ridge_closed_form(theta: tuple[Array, Array, Array]) -> Array:
     log_lambda, X, y = theta
     m, d = X.shape
     A = X.T @ X / m + jnp.exp(log_lambda) * jnp.eye(d)
-    return jnp.linalg.solve(A, X.T @ y / m)
+    return jnp.linalg.solve(A, X.T @ y / m)  # type: ignore[no-any-return]
 
 
 def ridge_step_size(theta: tuple[Array, Array, Array]) -> Array:
@@ -420,7 +420,7 @@ def ridge_gradient_descent(theta: tuple[Array, Array, Array], iterations: int) -
     """
     step = jax.lax.stop_gradient(ridge_step_size(theta))
     w0 = jnp.zeros(theta[1].shape[1], dtype=jnp.result_type(*theta))
-    return jax.lax.fori_loop(
+    return jax.lax.fori_loop(  # type: ignore[no-any-return]
         0, iterations, lambda _, w: w - step * ridge_optimality(w, theta), w0
     )
 

@@ -1,0 +1,66 @@
+"""Document functions decorated with ``jax.custom_jvp`` or ``jax.custom_vjp``.
+
+Why: such a function is an instance of :class:`jax.custom_jvp` (or
+:class:`jax.custom_vjp`), not a Python function, so autosummary sorts it into
+none of its lists (functions, classes, attributes) and its module's page leaves
+it out: every reference to it breaks. The examples teach with decorated
+functions (``gelu``, ``softmax_cross_entropy``, ``implicit_solution``), and
+:func:`~autodiff_cookbook.check_custom_rule` names them in its results, so they
+are documented under their own names rather than behind plain wrappers.
+
+This extension lists, for each public module, the names in its ``__all__``
+that are such functions, as ``custom_rule_functions`` in the template context;
+``docs/_templates/autosummary/module.rst`` documents them with
+``autofunction`` (their signature is the decorated function's:
+``functools.wraps`` sets ``__wrapped__``, which :func:`inspect.signature`
+follows). It runs before autosummary writes the module pages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def custom_rule_functions(packages: list[str]) -> dict[str, list[str]]:
+    """For each public module of ``packages``, its custom_jvp/custom_vjp functions."""
+    import jax
+
+    found: dict[str, list[str]] = {}
+    for package in packages:
+        root = importlib.import_module(package)
+        names = [package] + [
+            info.name
+            for info in pkgutil.walk_packages(root.__path__, f"{package}.")
+            if not any(part.startswith("_") for part in info.name.split("."))
+        ]
+        for name in names:
+            module = importlib.import_module(name)
+            rules = [
+                member
+                for member in getattr(module, "__all__", ())
+                if isinstance(getattr(module, member), jax.custom_jvp | jax.custom_vjp)
+            ]
+            if rules:
+                found[name] = rules
+    return found
+
+
+def _add_to_context(app: Sphinx) -> None:
+    context = dict(app.config.autosummary_context)
+    context["custom_rule_functions"] = custom_rule_functions(
+        list(app.config.public_names_packages)
+    )
+    app.config.autosummary_context = context
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("public_names")  # public_names_packages
+    # Before autosummary's own builder-inited handler (priority 500) writes the pages.
+    app.connect("builder-inited", _add_to_context, priority=400)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
