@@ -527,3 +527,18 @@ def test_entries_are_found_in_the_module_that_defines_them(
     assert module == expected
     _, tags = links.source_tags(module)
     assert fullname in tags
+
+
+def test_custom_rule_functions_are_found_for_their_module_pages(ext: Any) -> None:
+    found = ext("custom_derivatives").custom_rule_functions(["autodiff_cookbook"])
+    # Decorated functions that examples list in __all__, under their own module...
+    assert {"gelu", "gelu_rounded", "softmax_cross_entropy"} <= set(
+        found["autodiff_cookbook.examples.derivative_rules"]
+    )
+    assert "implicit_solution" in found["autodiff_cookbook.examples.implicit"]
+    # ...and nothing else: plain functions and classes are autosummary's own.
+    import autodiff_cookbook.examples.derivative_rules as rules
+
+    assert "mlp" in rules.__all__
+    assert "mlp" not in found["autodiff_cookbook.examples.derivative_rules"]
+    assert not [m for m in found if m.rsplit(".", 1)[-1].startswith("_")]
