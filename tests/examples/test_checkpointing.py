@@ -14,10 +14,10 @@ from autodiff_cookbook.examples.checkpointing import (
     init_residual_stack,
     residual_block,
     residual_stack,
-    saved_residuals,
     sqrt_segment_length,
     stack_loss,
 )
+from autodiff_cookbook.examples.control_flow import saved_residuals
 
 MODES = ("none", "step", "sqrt")
 Stack = tuple[dict[str, jax.Array], jax.Array]
@@ -78,17 +78,6 @@ def test_checkpointing_saves_fewer_residuals(stack: Stack) -> None:
     ]
     assert [line.split()[0] for line in per_step("step")] == ["f32[16,8,4]"]
     assert [line.split()[0] for line in per_step("sqrt")] == ["f32[4,8,4]"]
-
-
-def test_saved_residuals_keeps_or_drops_locations() -> None:
-    def f(x: jax.Array) -> jax.Array:
-        return jnp.sum(jnp.sin(x))
-
-    with_location = saved_residuals(f, jnp.ones(3))
-    without = saved_residuals(f, jnp.ones(3), locations=False)
-    assert without == ["f32[3] output of cos"]
-    assert with_location[0].startswith("f32[3] output of cos from ")
-    assert "test_checkpointing.py" in with_location[0]
 
 
 def test_temp_memory_falls_with_checkpointing_and_grows_with_depth() -> None:

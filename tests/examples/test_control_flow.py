@@ -17,6 +17,7 @@ from autodiff_cookbook.examples.control_flow import (
     final_loss,
     measure_compile,
     rollout_scan,
+    saved_residuals,
     sqrt_or_zero_cond,
     sqrt_or_zero_double_where,
     sqrt_or_zero_where,
@@ -154,3 +155,14 @@ def test_measure_compile_leaves_the_cache_setting_as_it_was() -> None:
     before = getattr(jax.config, option)
     measure_compile(lambda: jnp.cos, jnp.ones(3), repeats=1)
     assert getattr(jax.config, option) == before
+
+
+def test_saved_residuals_keeps_or_drops_locations() -> None:
+    def f(x: jax.Array) -> jax.Array:
+        return jnp.sum(jnp.sin(x))
+
+    with_location = saved_residuals(f, jnp.ones(3))
+    without = saved_residuals(f, jnp.ones(3), locations=False)
+    assert without == ["f32[3] output of cos"]
+    assert with_location[0].startswith("f32[3] output of cos from ")
+    assert "test_control_flow.py" in with_location[0]

@@ -24,24 +24,20 @@ compute the same gradient and keep different residuals:
   boundaries are kept, and one segment's residuals at a time are rebuilt,
   memory :math:`\propto \sqrt n`.
 
-:func:`saved_residuals` captures what ``jax.ad_checkpoint.print_saved_residuals``
+:func:`~autodiff_cookbook.examples.control_flow.saved_residuals` captures what ``jax.ad_checkpoint.print_saved_residuals``
 reports, and :func:`gradient_temp_bytes` reads the scratch memory of a compiled
 program from XLA's memory analysis.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
-import re
 from collections.abc import Callable
 from typing import Literal
 
 import jax
 import jax.numpy as jnp
 from jax import Array
-from jax.ad_checkpoint import print_saved_residuals
 from jax.typing import ArrayLike
 
 from .._types import PyTree
@@ -52,7 +48,6 @@ __all__ = [
     "init_residual_stack",
     "residual_block",
     "residual_stack",
-    "saved_residuals",
     "sqrt_segment_length",
     "stack_loss",
 ]
@@ -64,7 +59,6 @@ Checkpointing = Literal["none", "step", "sqrt"]
 Params = dict[str, Array]
 _MODES = ("none", "step", "sqrt")
 # " from /path/file.py:12:8 (function)" at the end of a printed residual.
-_LOCATION = re.compile(r" from .+:\d+(?::\d+)? \([^()]*\)$")
 
 
 def init_residual_stack(key: Array, depth: int, width: int, hidden: int) -> Params:
@@ -258,43 +252,6 @@ def stack_loss(
     """
     out = residual_stack(x, params, checkpointing, **options)  # type: ignore[arg-type]
     return 0.5 * jnp.mean(out**2)
-
-
-def saved_residuals(
-    f: Callable[..., PyTree], *args: PyTree, locations: bool = True
-) -> list[str]:
-    """Return the lines ``jax.ad_checkpoint.print_saved_residuals`` prints.
-
-    Each line names one array that reverse mode saves from the forward pass of
-    ``f(*args)``: its type and shape, and where it comes from (``from the
-    argument x``, ``output of tanh from file:line``, ``named 'hidden'`` for a
-    value tagged with ``jax.ad_checkpoint.checkpoint_name``).
-
-    Args:
-        f: a function that :func:`jax.vjp` can differentiate.
-        *args: arguments to trace it with.
-        locations: keep the source location (``from file.py:12:8 (fn)``) at the
-            end of a line; ``False`` drops it.
-
-    Returns:
-        The printed lines, in order.
-
-    Examples:
-        >>> import jax.numpy as jnp
-        >>> from autodiff_cookbook.examples.checkpointing import saved_residuals
-        >>> for line in saved_residuals(
-        ...     lambda x: jnp.sum(jnp.sin(x)), jnp.ones(3), locations=False
-        ... ):
-        ...     print(line)
-        f32[3] output of cos
-    """
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        print_saved_residuals(f, *args)  # type: ignore[no-untyped-call]
-    lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
-    if not locations:
-        lines = [_LOCATION.sub("", line) for line in lines]
-    return lines
 
 
 def gradient_temp_bytes(f: Callable[..., PyTree], *args: PyTree) -> int:

@@ -19,14 +19,18 @@ gradient at :math:`x \le 0`, :func:`sqrt_or_zero_double_where` and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import math
+import re
 import time
 from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
 from jax import Array
+from jax.ad_checkpoint import print_saved_residuals
 from jax.typing import ArrayLike
 
 from .._types import PyTree
@@ -42,6 +46,7 @@ __all__ = [
     "rollout_python",
     "rollout_scan",
     "rollout_while",
+    "saved_residuals",
     "sqrt_or_zero_cond",
     "sqrt_or_zero_double_where",
     "sqrt_or_zero_where",
@@ -375,3 +380,44 @@ def measure_compile(
         argument_bytes=int(memory.argument_size_in_bytes),
         output_bytes=int(memory.output_size_in_bytes),
     )
+
+
+# What reverse mode saves, as printed lines without source locations.
+_LOCATION = re.compile(r" from .+:\d+(?::\d+)? \([^()]*\)$")
+
+
+def saved_residuals(
+    f: Callable[..., PyTree], *args: PyTree, locations: bool = True
+) -> list[str]:
+    """Return the lines ``jax.ad_checkpoint.print_saved_residuals`` prints.
+
+    Each line names one array that reverse mode saves from the forward pass of
+    ``f(*args)``: its type and shape, and where it comes from (``from the
+    argument x``, ``output of tanh from file:line``, ``named 'hidden'`` for a
+    value tagged with ``jax.ad_checkpoint.checkpoint_name``).
+
+    Args:
+        f: a function that :func:`jax.vjp` can differentiate.
+        *args: arguments to trace it with.
+        locations: keep the source location (``from file.py:12:8 (fn)``) at the
+            end of a line; ``False`` drops it.
+
+    Returns:
+        The printed lines, in order.
+
+    Examples:
+        >>> import jax.numpy as jnp
+        >>> from autodiff_cookbook.examples.control_flow import saved_residuals
+        >>> for line in saved_residuals(
+        ...     lambda x: jnp.sum(jnp.sin(x)), jnp.ones(3), locations=False
+        ... ):
+        ...     print(line)
+        f32[3] output of cos
+    """
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        print_saved_residuals(f, *args)  # type: ignore[no-untyped-call]
+    lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
+    if not locations:
+        lines = [_LOCATION.sub("", line) for line in lines]
+    return lines
