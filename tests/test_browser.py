@@ -383,6 +383,10 @@ async () => {
 _LOOK_PAGES = {
     # page: what it must show (selector) for the check to mean something
     "checking-gradients.html": ("table.autodiff-check", "div.cell_output img"),
+    "checking-derivative-rules.html": ("table.autodiff-check",),
+    "control-flow.html": ("table.autodiff-check", "div.cell_output img"),
+    "checkpointing.html": ("table.autodiff-check", "div.cell_output img"),
+    "implicit-differentiation.html": ("table.autodiff-check", "div.cell_output img"),
     "computation-graph.html": ("svg.autodiff-graph text",),
 }
 
