@@ -13,7 +13,7 @@ that are such functions, as ``custom_rule_functions`` in the template context;
 ``docs/_templates/autosummary/module.rst`` documents them with
 ``autofunction`` (their signature is the decorated function's:
 ``functools.wraps`` sets ``__wrapped__``, which :func:`inspect.signature`
-follows). It runs before autosummary writes the module pages.
+follows). It runs when the configuration is read, before autosummary writes the pages.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
 
@@ -51,16 +52,18 @@ def custom_rule_functions(packages: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def _add_to_context(app: Sphinx) -> None:
-    context = dict(app.config.autosummary_context)
+def _add_to_context(app: Sphinx, config: Config) -> None:
+    context = dict(config.autosummary_context)
     context["custom_rule_functions"] = custom_rule_functions(
-        list(app.config.public_names_packages)
+        list(config.public_names_packages)
     )
-    app.config.autosummary_context = context
+    config.autosummary_context = context
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("public_names")  # public_names_packages
-    # Before autosummary's own builder-inited handler (priority 500) writes the pages.
-    app.connect("builder-inited", _add_to_context, priority=400)
+    # When the configuration is read, before the saved environment is compared
+    # with it: set later, the context would differ from the one saved by the
+    # previous build, and Sphinx would read every page again.
+    app.connect("config-inited", _add_to_context)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
