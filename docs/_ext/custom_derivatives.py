@@ -18,9 +18,9 @@ follows). It runs when the configuration is read, before autosummary writes the 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import TYPE_CHECKING
+
+from public_names import public_modules
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -29,26 +29,23 @@ if TYPE_CHECKING:
 
 
 def custom_rule_functions(packages: list[str]) -> dict[str, list[str]]:
-    """For each public module of ``packages``, its custom_jvp/custom_vjp functions."""
+    """For each public module of ``packages``, its custom_jvp/custom_vjp functions.
+
+    The modules are those :func:`public_names.public_modules` documents (it
+    imports them; public_names imports the same modules for its own map).
+    """
     import jax
 
     found: dict[str, list[str]] = {}
     for package in packages:
-        root = importlib.import_module(package)
-        names = [package] + [
-            info.name
-            for info in pkgutil.walk_packages(root.__path__, f"{package}.")
-            if not any(part.startswith("_") for part in info.name.split("."))
-        ]
-        for name in names:
-            module = importlib.import_module(name)
+        for module in public_modules(package):
             rules = [
                 member
                 for member in getattr(module, "__all__", ())
                 if isinstance(getattr(module, member), jax.custom_jvp | jax.custom_vjp)
             ]
             if rules:
-                found[name] = rules
+                found[module.__name__] = rules
     return found
 
 
