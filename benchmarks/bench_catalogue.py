@@ -10,6 +10,8 @@ package, then ``IDENTITIES.check()`` and ``MISTAKES.check()``. Printed:
   a rebuild (the docs build keeps that cache in docs/_build/.jax_cache);
 - cold with XLA's optimisations on (``check(optimize=True)``), to show what the
   catalogue's default of compiling without them saves;
+- cold with one entry checked at a time (``check(workers=1)``), to show what
+  checking entries in threads saves (XLA compiles outside Python's global lock);
 - where the cold time goes: the slowest entries and the time per topic.
 
 Nearly all of the time is compilation: each entry compiles one small program.
@@ -28,15 +30,15 @@ from pathlib import Path
 TARGET_SECONDS = 20.0
 
 
-def child(optimize: bool) -> None:
+def child(optimize: bool, workers: int | None) -> None:
     """Verify the catalogue in this process and print the timings as JSON."""
     start = time.perf_counter()
     from autodiff_cookbook import catalogue
 
     imported = time.perf_counter()
     cpu = time.process_time()
-    identities = catalogue.IDENTITIES.check(optimize=optimize)
-    mistakes = catalogue.MISTAKES.check(optimize=optimize)
+    identities = catalogue.IDENTITIES.check(optimize=optimize, workers=workers)
+    mistakes = catalogue.MISTAKES.check(optimize=optimize, workers=workers)
     done = time.perf_counter()
     cpu = time.process_time() - cpu
     identities.raise_if_failed()
@@ -61,7 +63,9 @@ def child(optimize: bool) -> None:
     )
 
 
-def run(cache: Path, *, optimize: bool = False) -> dict[str, object]:
+def run(
+    cache: Path, *, optimize: bool = False, workers: int | None = None
+) -> dict[str, object]:
     env = {
         **os.environ,
         "JAX_PLATFORMS": "cpu",
@@ -70,6 +74,7 @@ def run(cache: Path, *, optimize: bool = False) -> dict[str, object]:
         "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
     }
     args = [sys.executable, __file__, "--child"] + (["--optimize"] if optimize else [])
+    args += [] if workers is None else [f"--workers={workers}"]
     start = time.perf_counter()
     result = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - start
@@ -85,6 +90,7 @@ def main() -> None:
         cold = run(Path(tmp) / "quick")
         warm = run(Path(tmp) / "quick")
         optimized = run(Path(tmp) / "optimized", optimize=True)
+        serial = run(Path(tmp) / "serial", workers=1)
     check, entries = float(cold["check"]), cold["entries"]
     verdict = "within" if check < TARGET_SECONDS else "OVER"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -101,6 +107,10 @@ def main() -> None:
     print(
         f"  cold with XLA optimisations on:  {float(optimized['check']):.1f} s to check"
     )
+    print(
+        f"  cold, one entry at a time (workers=1): {float(serial['check']):.1f} s to "
+        f"check, {float(serial['check']) / check:.2f} times the default's"
+    )
     per_entry: dict[str, float] = cold["per_entry"]  # type: ignore[assignment]
     slowest = sorted(per_entry.items(), key=lambda item: -item[1])[:6]
     print(
@@ -115,6 +125,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     if "--child" in sys.argv:
-        child(optimize="--optimize" in sys.argv)
+        chosen = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--workers=")]
+        child(
+            optimize="--optimize" in sys.argv,
+            workers=int(chosen[0]) if chosen else None,
+        )
     else:
         main()

@@ -68,6 +68,20 @@ nitpick_ignore = [
     ("py:class", "matplotlib.axes.Axes"),
     # Nor has Hypothesis (autodiff_cookbook.strategies.samples returns a strategy).
     ("py:class", "hypothesis.strategies.SearchStrategy"),
+    # JAX's inventory has no entry for its experimental sparse arrays
+    # (examples.sparse_jacobians returns a BCOO matrix).
+    ("py:class", "jax.experimental.sparse.BCOO"),
+    ("py:class", "jax.experimental.sparse.bcoo.BCOO"),
+    # Nor for jax.experimental.jet (examples.taylor_mode) and jax.flatten_util
+    # (examples.gauss_newton).
+    ("py:func", "jax.experimental.jet.jet"),
+    ("py:func", "jax.flatten_util.ravel_pytree"),
+    # The operators Dual and Var share, a private base class (examples.from_scratch).
+    ("py:class", "autodiff_cookbook.examples.from_scratch._Node"),
+    # and its two short aliases (Fn = Callable[..., Any], Parts = (parent,
+    # partial) pairs), which autodoc cannot resolve inside generic hints.
+    ("py:class", "Fn"),
+    ("py:class", "Parts"),
 ]
 nitpick_ignore_regex = [
     # The type variable of the generic catalogue (Bases: Generic[E_co]); type
@@ -124,6 +138,7 @@ autodoc_preserve_defaults = True
 autodoc_type_aliases = {
     "Array": "jax.Array",  # `from jax import Array`, when a hint cannot be evaluated
     "Axes": "matplotlib.axes.Axes",
+    "HostArray": "numpy.typing.ArrayLike",  # examples.sparse_jacobians
 }
 
 # [source] links (sphinx.ext.viewcode, offline): an entry documented under its

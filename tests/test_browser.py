@@ -388,6 +388,11 @@ _LOOK_PAGES = {
     "checkpointing.html": ("table.autodiff-check", "div.cell_output img"),
     "implicit-differentiation.html": ("table.autodiff-check", "div.cell_output img"),
     "computation-graph.html": ("svg.autodiff-graph text",),
+    "autodiff-from-scratch.html": ("table.autodiff-check",),
+    "sparse-jacobians.html": ("table.autodiff-check", "div.cell_output img"),
+    "gauss-newton.html": ("table.autodiff-check", "div.cell_output img"),
+    "spectral-degeneracy.html": ("table.autodiff-check", "div.cell_output img"),
+    "taylor-mode.html": ("table.autodiff-check", "div.cell_output img"),
 }
 
 

@@ -33,6 +33,9 @@ from autodiff_cookbook.catalogue import (
     _constants,
     _entry,
 )
+from autodiff_cookbook.catalogue import _cholesky as cholesky
+from autodiff_cookbook.catalogue import _expm as expm_module
+from autodiff_cookbook.catalogue import _roots as roots
 from autodiff_cookbook.examples.matrix_calculus import table
 
 ALL = IDENTITIES + MISTAKES
@@ -65,6 +68,28 @@ REQUIRED = {
         "logsumexp_hessian",
         "least_squares_hessian",
     },
+    # Issue 15.
+    "Eigenvectors and projectors": {
+        "eigenvector_quadratic_form",
+        "eigenvector_projector_jacobian",
+        "top_two_projector_jacobian",
+    },
+    "Cholesky factors": {"cholesky_jacobian", "cholesky_backward"},
+    "Solves, least squares and the pseudo-inverse": {
+        "solve_rhs_jacobian",
+        "solve_matrix_jacobian",
+        "lstsq_rhs_jacobian",
+        "lstsq_matrix_jacobian",
+        "pinv_jacobian_tall",
+        "pinv_jacobian_wide",
+    },
+    "The matrix exponential": {"expm_frechet_gradient", "expm_frechet_jacobian"},
+    "Matrix square root and polar factor": {"sqrtm_jacobian", "polar_factor_jacobian"},
+    "Kronecker products and vec": {"vec_axb_jacobian", "trace_xtaxb_hessian"},
+    "Softmax, log-softmax and log-sum-exp": {
+        "log_softmax_jacobian",
+        "logsumexp_affine_hessian",
+    },
 }
 
 
@@ -93,8 +118,8 @@ def _cheap(derivative_latex: str = "2 x", *, wrong: bool = False) -> Identity:
 
 
 def test_catalogue_has_enough_identities_and_mistakes() -> None:
-    assert len(IDENTITIES) >= 50
-    assert len(MISTAKES) >= 8
+    assert len(IDENTITIES) >= 90
+    assert len(MISTAKES) >= 15
     assert all(isinstance(e, Identity) for e in IDENTITIES)
     assert all(isinstance(e, Mistake) for e in MISTAKES)
 
@@ -194,6 +219,12 @@ def test_the_mistakes_asked_for_by_the_issue_are_there() -> None:
         "softmax_jacobian_diagonal",  # the missing outer-product term
         "squared_norm_squared_missing_factor",  # a missing factor
         "trace_xa_untransposed",  # a missing transpose
+        # Issue 15.
+        "sqrtm_half_inverse",  # the scalar rule for a non-commuting dA
+        "cholesky_backward_without_phi",  # no projection Phi
+        "pinv_without_projector_terms",  # d(A^+) copied from d(A^-1)
+        "expm_frechet_commuting",  # d e^X taken as e^X dX
+        "log_softmax_jacobian_transposed",
     }
     assert wanted <= set(MISTAKES.ids)
 
@@ -251,9 +282,54 @@ def test_mistake_domains_draw_no_symmetric_matrices() -> None:
         "log_abs_det_untransposed",
         "neg_log_det_sign",
         "trace_xa_untransposed",
+        "sqrtm_half_inverse",
+        "cholesky_backward_without_phi",
+        "expm_frechet_commuting",
+        "solve_adjoint_untransposed",
     }
+    # The square root and the Cholesky factor are defined on SPD matrices only:
+    # their mistakes are not about transposes, and are caught on SPD inputs.
+    spd = {"sqrtm_half_inverse", "cholesky_backward_without_phi"}
+    for name in spd:
+        assert MISTAKES[name].checked_domain == domains.spd(4)
     for name, leaf in square:
-        assert not domains.symmetric(leaf.shape[0]).contains(leaf), name
+        if name not in spd:
+            assert not domains.symmetric(leaf.shape[0]).contains(leaf), name
+
+
+def test_spectral_entries_are_drawn_away_from_repeated_eigenvalues() -> None:
+    # Their formulas divide by eigenvalue gaps (or by sums of square roots or of
+    # singular values): drawn where those are bounded away from zero.
+    for entry in IDENTITIES.select(topic="Eigenvectors and projectors"):
+        assert "distinct eigenvalues" in entry.domain.name, entry.id
+    for name in ("sqrtm_jacobian", "sqrtm_trace_form", "cholesky_jacobian"):
+        assert IDENTITIES[name].domain == domains.spd(4)
+    assert IDENTITIES["polar_factor_jacobian"].domain == domains.full_rank(4, 4)
+    for name in ("pinv_jacobian_tall", "pinv_jacobian_wide", "lstsq_matrix_jacobian"):
+        assert IDENTITIES[name].domain.name.startswith("full-rank")
+
+
+def test_cholesky_projection_and_the_frechet_block_trick() -> None:
+    with jax.enable_x64(True):
+        s = jnp.asarray(_constants.spd_matrix(7, 4))
+        half = cholesky.phi(s)
+        assert jnp.allclose(half + half.T, s, rtol=0, atol=1e-14)
+        assert jnp.all(jnp.triu(half, 1) == 0)
+        x = jnp.asarray(_constants.gaussian(8, (4, 4)))
+        e = jnp.asarray(_constants.gaussian(9, (4, 4)))
+        reference = jax.scipy.linalg.expm_frechet(x, e, compute_expm=False)
+        assert jnp.allclose(expm_module.frechet(x, e), reference, rtol=1e-10)
+        # e^X dX is a different matrix: X and E do not commute.
+        wrong = jax.scipy.linalg.expm(x) @ e
+        assert not jnp.allclose(wrong, reference, rtol=1e-2)
+
+
+def test_sqrtm_by_eigh_squares_back() -> None:
+    with jax.enable_x64(True):
+        a = jnp.asarray(_constants.spd_matrix(10, 4))
+        root = roots.sqrtm(a)
+        assert jnp.allclose(root @ root, a, rtol=1e-12)
+        assert jnp.allclose(root, root.T)
 
 
 def test_constants_take_the_dtype_of_the_input() -> None:
@@ -407,7 +483,7 @@ def test_catalogue_lookup_and_selection() -> None:
     hessians = IDENTITIES.select(kind="hessian")
     assert {e.kind for e in hessians} == {"hessian"}
     assert IDENTITIES.topics[0] == "Linear and bilinear forms"
-    assert repr(IDENTITIES) == f"Catalogue({len(IDENTITIES)} entries in 10 topics)"
+    assert repr(IDENTITIES) == f"Catalogue({len(IDENTITIES)} entries in 17 topics)"
     assert repr(IDENTITIES[:1]) == "Catalogue(1 entry in 1 topic)"
     assert len(ALL) == len(IDENTITIES) + len(MISTAKES)
 
@@ -574,3 +650,29 @@ def test_kind_is_defined_once_and_nothing_rewrites_module_names() -> None:
                 ), name
     assert Identity.__module__ == "autodiff_cookbook.catalogue._entry"
     assert Report.__module__ == "autodiff_cookbook.catalogue._registry"
+
+
+def test_checking_in_threads_gives_the_same_results_in_the_same_order() -> None:
+    part = catalogue.IDENTITIES.select(topic="Traces")[:4] + catalogue.MISTAKES[:2]
+    serial = part.check(workers=1, trials=4)
+    threaded = part.check(workers=3, trials=4)
+    assert [v.entry.id for v in threaded] == list(part.ids)
+    for a, b in zip(serial, threaded, strict=True):
+        assert a.as_expected
+        assert b.as_expected
+        np.testing.assert_array_equal(a.result.rel_errors, b.result.rel_errors)
+    assert threaded.elapsed > 0
+    assert threaded.seconds > 0
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
+def test_workers_must_be_a_positive_integer(workers: object) -> None:
+    with pytest.raises(ValueError, match="workers must be a positive integer"):
+        catalogue.IDENTITIES[:1].check(workers=workers)  # type: ignore[arg-type]
+
+
+def test_a_part_of_a_report_has_no_elapsed_time() -> None:
+    report = catalogue.IDENTITIES[:2].check(workers=1, trials=2)
+    assert report.elapsed > 0
+    with pytest.raises(ValueError, match=r"use \.seconds"):
+        _ = report[:1].elapsed

@@ -1,7 +1,10 @@
 r"""Matrix calculus, verified: a catalogue of derivative identities, each checked on its domain.
 
 :data:`IDENTITIES` holds right formulas (gradients, Jacobians and Hessians of
-forms, norms, traces, determinants, inverses, eigenvalues and common losses): each
+forms, norms, traces, determinants, inverses, eigenvalues and common losses; of
+eigenvectors and projectors, Cholesky factors, solves, least squares and the
+pseudo-inverse, the matrix exponential, the matrix square root and polar factor,
+Kronecker products, softmax and log-softmax): each
 is an :class:`Identity`, with the function, the formula for its derivative, LaTeX
 for both, the domain where the formula holds, and its source. :data:`MISTAKES`
 holds common wrong formulas: each is a :class:`Mistake`, which refers to the
@@ -17,7 +20,7 @@ for scalar :math:`f`.
 
 Examples:
     >>> from autodiff_cookbook import catalogue
-    >>> print(len(catalogue.IDENTITIES) >= 50, len(catalogue.MISTAKES) >= 8)
+    >>> print(len(catalogue.IDENTITIES) >= 90, len(catalogue.MISTAKES) >= 15)
     True True
     >>> entry = catalogue.IDENTITIES["neg_log_det"]
     >>> print(entry.function_latex, "->", entry.derivative_latex)

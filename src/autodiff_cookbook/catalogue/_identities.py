@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from . import (
+    _cholesky,
     _determinants,
     _eigen,
+    _eigenvectors,
+    _expm,
     _hessians,
     _inverses,
     _jacobians,
+    _kronecker,
     _linear,
     _losses,
     _norms,
     _quadratic,
+    _roots,
+    _softmax,
+    _solves,
     _traces,
 )
 from ._entry import Identity
@@ -31,5 +38,12 @@ IDENTITIES: Catalogue[Identity] = Catalogue(
         *_losses.ENTRIES,
         *_jacobians.ENTRIES,
         *_hessians.ENTRIES,
+        *_eigenvectors.ENTRIES,
+        *_cholesky.ENTRIES,
+        *_solves.ENTRIES,
+        *_expm.ENTRIES,
+        *_roots.ENTRIES,
+        *_kronecker.ENTRIES,
+        *_softmax.ENTRIES,
     )
 )
