@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +48,29 @@ def cells(page: Path) -> list[CellOutput]:
         images = sum(len(o.select("img, svg")) for o in outputs)
         result.append(CellOutput(index, tags, text, images))
     return result
+
+
+# -- one page's text, for the site tests of each page ---------------------------
+
+#: How a device label reads, e.g. "1 CPU device (cpu), JAX 0.10.2".
+DEVICE = re.compile(r"\d+ [A-Z]+ devices? \([^)]*\), JAX \d+\.\d+")
+
+
+def page(site: Path, name: str) -> BeautifulSoup:
+    """The built page ``name`` (without .html), parsed; fails if it was not built."""
+    path = site / f"{name}.html"
+    assert path.is_file(), f"{name}.html is missing from the built site"
+    return soup(path)
+
+
+def outputs(page_soup: BeautifulSoup) -> str:
+    """The text of every cell output of a page, one output after the other."""
+    return "\n".join(div.get_text() for div in page_soup.select("div.cell_output"))
+
+
+def prose(page_soup: BeautifulSoup) -> str:
+    """The page's text outside its code cells, whitespace collapsed (removes the cells)."""
+    main = page_soup.select_one("article") or page_soup
+    for cell in main.select("div.cell"):
+        cell.decompose()
+    return " ".join(main.get_text().split())

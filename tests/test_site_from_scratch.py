@@ -6,28 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+
+from . import htmlutil
 
 pytestmark = pytest.mark.site
 
 PAGE = "autodiff-from-scratch"
-
-
-def _page(site: Path) -> BeautifulSoup:
-    path = site / f"{PAGE}.html"
-    assert path.is_file(), f"{PAGE}.html is missing from the built site"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def _outputs(soup: BeautifulSoup) -> str:
-    return "\n".join(div.get_text() for div in soup.select("div.cell_output"))
-
-
-def _prose(soup: BeautifulSoup) -> str:
-    main = soup.select_one("article") or soup
-    for cell in main.select("div.cell"):
-        cell.decompose()
-    return " ".join(main.get_text().split())
 
 
 def _vector(out: str, label: str) -> list[float]:
@@ -39,11 +23,11 @@ def _vector(out: str, label: str) -> list[float]:
 def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
     site: Path,
 ) -> None:
-    soup = _page(site)
+    soup = htmlutil.page(site, PAGE)
     assert "What you will learn." in soup.get_text()
     headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("h2")]
     assert headings[-1] == "Why it matters", headings
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert "{glue" not in prose
     assert "glue:text" not in prose
     links = {a["href"].split("#")[0] for a in soup.select("a.reference.internal")}
@@ -55,8 +39,8 @@ def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
 
 
 def test_both_modes_pass_their_checks_and_the_wrong_cosine_fails(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     assert len(soup.select("table.autodiff-check-passed")) == 4, (
         "the scratch JVP, gradient and VJP, and the transposed scratch JVP"
     )
@@ -65,21 +49,21 @@ def test_both_modes_pass_their_checks_and_the_wrong_cosine_fails(site: Path) -> 
     assert (
         "formula matches autodiff, and autodiff matches finite differences\n" in out
     ), "the forward-mode gradient's verdict"
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     gap = re.search(r"The largest difference is (\S+) of the largest entry", prose)
     assert gap
     assert float(gap.group(1)) < 10 * 1.2e-7, "float32 rounding"
 
 
 def test_the_tape_is_printed_and_the_fan_out_is_counted(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     tape = re.findall(r"^v(\d+) = (\w+)\(([^)]*)\)$", out, re.MULTILINE)
     assert [int(i) for i, _, _ in tape] == list(range(11))
     assert tape[0][1:] == ("input", "")
     assert tape[-1][1:] == ("sum", "v9")
     readers = [f"v{i}" for i, _, args in tape if "v0" in args.split(", ")]
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert (
         f"The input v0 is read by {len(readers)} entries ({', '.join(readers)}), so "
         f"its adjoint is the sum of {len(readers)} contributions" in prose
@@ -87,10 +71,10 @@ def test_the_tape_is_printed_and_the_fan_out_is_counted(site: Path) -> None:
 
 
 def test_reverse_mode_equals_the_transposed_forward_mode(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     agree = r"(exactly, to the last bit|to \d\.\de-\d+)"
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert re.search(rf"They agree {agree}\. The scratch forward mode", prose)
     assert re.search(rf"The two agree {agree}\. The defining property", prose)
     linearized = _vector(out, "transpose of jax.linearize:")
@@ -106,8 +90,8 @@ def test_reverse_mode_equals_the_transposed_forward_mode(site: Path) -> None:
 
 
 def test_operation_counts_grow_like_n_squared_and_n(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     rows = re.findall(
         r"^ *(\d+) +([\d,]+) +([\d,]+) \+ +([\d,]+) +([\d.]+)$", out, re.MULTILINE
     )
@@ -122,7 +106,7 @@ def test_operation_counts_grow_like_n_squared_and_n(site: Path) -> None:
     assert rev[2] / rev[0] == pytest.approx(10, rel=0.1)
     ratio = float(rows[2][4])
     assert ratio == pytest.approx(fwd[2] / rev[2], abs=0.05)
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert re.search(
         rf"at \\\(n = 100\\\) forward mode computes {round(ratio)} times as many",
         prose,

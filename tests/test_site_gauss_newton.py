@@ -6,29 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+
+from . import htmlutil
 
 pytestmark = pytest.mark.site
 
 PAGE = "gauss-newton"
 NUMBER = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
-
-
-def _page(site: Path) -> BeautifulSoup:
-    path = site / f"{PAGE}.html"
-    assert path.is_file(), f"{PAGE}.html is missing from the built site"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def _outputs(soup: BeautifulSoup) -> str:
-    return "\n".join(div.get_text() for div in soup.select("div.cell_output"))
-
-
-def _prose(soup: BeautifulSoup) -> str:
-    main = soup.select_one("article") or soup
-    for cell in main.select("div.cell"):
-        cell.decompose()
-    return " ".join(main.get_text().split())
 
 
 def _vector(out: str, label: str) -> list[float]:
@@ -40,11 +24,11 @@ def _vector(out: str, label: str) -> list[float]:
 def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
     site: Path,
 ) -> None:
-    soup = _page(site)
+    soup = htmlutil.page(site, PAGE)
     assert "What you will learn." in soup.get_text()
     headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("h2")]
     assert headings[-1] == "Why it matters", headings
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert "{glue" not in prose
     assert "glue:text" not in prose
     links = {str(a["href"]).split("#")[0] for a in soup.select("a.reference.internal")}
@@ -57,7 +41,7 @@ def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
 
 
 def test_the_product_is_jtj_and_not_the_hessian(site: Path) -> None:
-    out = _outputs(_page(site))
+    out = htmlutil.outputs(htmlutil.page(site, PAGE))
     gv = _vector(out, "G v by one jvp and one vjp:")
     jtj = _vector(out, "J^T J v, J materialised:")
     hv = _vector(out, "H v, the Hessian:")
@@ -68,8 +52,8 @@ def test_the_product_is_jtj_and_not_the_hessian(site: Path) -> None:
 def test_the_checks_pass_on_the_linearised_losses_and_fail_on_the_true_one(
     site: Path,
 ) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     passed = soup.select("table.autodiff-check-passed")
     failed = soup.select("table.autodiff-check-failed")
     assert len(passed) == 3, "linearised curve fit, Hessian by parts, Fisher"
@@ -94,15 +78,15 @@ def test_the_checks_pass_on_the_linearised_losses_and_fail_on_the_true_one(
     assert fisher
     assert int(fisher.group(1)) == 39
     assert float(fisher.group(2)) < 1e-12
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     gap = re.search(rf"off by a relative error of ({NUMBER})", prose)
     assert gap
     assert float(gap.group(1)) > 1e-2
 
 
 def test_the_ggn_is_psd_where_the_hessian_is_not(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     hess = re.search(
         rf"Hessian: (\d+) of (\d+) eigenvalues negative, the smallest ({NUMBER})", out
     )
@@ -119,8 +103,8 @@ def test_the_ggn_is_psd_where_the_hessian_is_not(site: Path) -> None:
 def test_levenberg_marquardt_converges_where_newton_finds_a_saddle(
     site: Path,
 ) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     lm = re.search(
         r"Levenberg-Marquardt: (\d+) iterations, (\d+) GGN-vector products", out
     )
@@ -138,7 +122,7 @@ def test_levenberg_marquardt_converges_where_newton_finds_a_saddle(
     lm_loss = float(losses[""])
     assert float(losses["gradient descent"]) >= lm_loss * (1 - 1e-9)
     assert float(losses["Newton"]) > 100 * lm_loss
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert f"passed the gradient test in {steps} iterations" in prose
     assert "a saddle point" in prose
     rows = re.findall(

@@ -6,40 +6,22 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+
+from . import htmlutil
 
 pytestmark = pytest.mark.site
 
 PAGE = "sparse-jacobians"
-# How a device label reads, e.g. "1 CPU device (cpu), JAX 0.10.2".
-DEVICE = re.compile(r"\d+ [A-Z]+ devices? \([^)]*\), JAX \d+\.\d+")
-
-
-def _page(site: Path) -> BeautifulSoup:
-    path = site / f"{PAGE}.html"
-    assert path.is_file(), f"{PAGE}.html is missing from the built site"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def _outputs(soup: BeautifulSoup) -> str:
-    return "\n".join(div.get_text() for div in soup.select("div.cell_output"))
-
-
-def _prose(soup: BeautifulSoup) -> str:
-    main = soup.select_one("article") or soup
-    for cell in main.select("div.cell"):
-        cell.decompose()
-    return " ".join(main.get_text().split())
 
 
 def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
     site: Path,
 ) -> None:
-    soup = _page(site)
+    soup = htmlutil.page(site, PAGE)
     assert "What you will learn." in soup.get_text()
     headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("h2")]
     assert headings[-1] == "Why it matters", headings
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert "{glue" not in prose
     assert "glue:text" not in prose
     links = {str(a["href"]).split("#")[0] for a in soup.select("a.reference.internal")}
@@ -54,7 +36,7 @@ def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
 
 
 def test_the_tridiagonal_colouring_and_its_seed_matrix(site: Path) -> None:
-    out = _outputs(_page(site))
+    out = htmlutil.outputs(htmlutil.page(site, PAGE))
     grid = re.findall(r"^[0-9.](?: [0-9.]){7}$", out, re.MULTILINE)[:8]
     assert grid[0] == "0 1 . . . . . ."
     assert grid[3] == ". . 2 0 1 . . ."
@@ -65,8 +47,8 @@ def test_the_tridiagonal_colouring_and_its_seed_matrix(site: Path) -> None:
 def test_a_pattern_from_values_gives_a_wrong_jacobian_and_is_refused(
     site: Path,
 ) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     errors = re.findall(
         r"^(nonzeros of jacfwd at x0|sparsity_pattern):\n(?:[0-9. ]+\n)+"
         r"largest error of the coloured Jacobian at x1: (\S+)",
@@ -78,15 +60,15 @@ def test_a_pattern_from_values_gives_a_wrong_jacobian_and_is_refused(
     assert float(errors[1][1]) == 0.0
     assert "ValueError" in out
     assert "columns 0 and 1 both have colour 0 and both have a nonzero in row 0" in out
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     match = re.search(r"the coloured Jacobian is wrong by ([\d.e+-]+?)\.\s", prose)
     assert match, prose[:3000]
     assert float(match.group(1)) == float(errors[0][1])
 
 
 def test_the_banded_jacobian_is_exact_with_five_colours(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     assert "12 columns, 5 colours, 54 stored nonzeros of 144 entries" in out
     assert "coloured == jax.jacfwd run op by op, bit for bit: True" in out
     compiled = re.search(
@@ -96,7 +78,7 @@ def test_the_banded_jacobian_is_exact_with_five_colours(site: Path) -> None:
     )
     assert compiled, out[:3000]
     assert int(compiled.group(2)) <= 2
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert re.search(
         r"in this build, (\d+ of the 54 entries of the compiled jax.jacfwd differ, by at "
         r"most \d unit in the last place|the compiled jax.jacfwd is equal bit for bit too)",
@@ -105,13 +87,13 @@ def test_the_banded_jacobian_is_exact_with_five_colours(site: Path) -> None:
 
 
 def test_every_derivative_shown_is_checked_and_passes(site: Path) -> None:
-    soup = _page(site)
+    soup = htmlutil.page(site, PAGE)
     assert len(soup.select("table.autodiff-check-passed")) == 2
     assert len(soup.select("table.autodiff-check-failed")) == 0
-    out = _outputs(soup)
+    out = htmlutil.outputs(soup)
     assert "n = 64: 3 colours; coloured == jax.hessian, bit for bit: True" in out
     assert "colours for the arrowhead: [0 1 2 3 4 5 6 7 8 9]" in out
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     match = re.search(
         r"differs from jax.jacfwd by at most (\S+) \(relative\), and both agree with "
         r"finite differences to ([\d.e+-]+?)\.\s",
@@ -123,8 +105,8 @@ def test_every_derivative_shown_is_checked_and_passes(site: Path) -> None:
 
 
 def test_time_against_size_is_measured_plotted_and_read(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     colours = re.findall(
         r"n = +(\d+): Jacobian (\d+) colours, Hessian (\d+) colours", out
     )
@@ -132,14 +114,14 @@ def test_time_against_size_is_measured_plotted_and_read(site: Path) -> None:
     assert len(sizes) >= 3
     assert sizes == sorted(sizes)
     assert all(c[1:] == ("5", "3") for c in colours)
-    assert DEVICE.search(out)
+    assert htmlutil.DEVICE.search(out)
     rows = re.findall(r"^ +(\d+)((?: +[\d.]+){4})$", out, re.MULTILINE)
     assert [int(r[0]) for r in rows] == sizes
     measured = soup.select("div.cell.tag_measured")
     assert sum(len(c.select("img")) for c in measured) == 1
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert re.search(r"These are this build[\u2019']s measurements, on", prose)
-    assert DEVICE.search(prose)
+    assert htmlutil.DEVICE.search(prose)
     largest = sizes[-1]
     for name, dense in (
         ("sparse_jacobian", "jax.jacfwd"),

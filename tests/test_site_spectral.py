@@ -6,29 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+
+from . import htmlutil
 
 pytestmark = pytest.mark.site
 
 PAGE = "spectral-degeneracy"
 ISSUES = {669, 4646, 2311, 8732}
-
-
-def _page(site: Path) -> BeautifulSoup:
-    path = site / f"{PAGE}.html"
-    assert path.is_file(), f"{PAGE}.html is missing from the built site"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def _outputs(soup: BeautifulSoup) -> str:
-    return "\n".join(div.get_text() for div in soup.select("div.cell_output"))
-
-
-def _prose(soup: BeautifulSoup) -> str:
-    main = soup.select_one("article") or soup
-    for cell in main.select("div.cell"):
-        cell.decompose()
-    return " ".join(main.get_text().split())
 
 
 def _rows(out: str, header: str) -> list[list[float]]:
@@ -43,11 +27,11 @@ def _rows(out: str, header: str) -> list[list[float]]:
 
 
 def test_page_structure_links_and_issue_citations(site: Path) -> None:
-    soup = _page(site)
+    soup = htmlutil.page(site, PAGE)
     assert "What you will learn." in soup.get_text()
     headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("h2")]
     assert headings[-1] == "Why it matters", headings
-    prose = _prose(_page(site))
+    prose = htmlutil.prose(htmlutil.page(site, PAGE))
     assert "{glue" not in prose
     assert "glue:text" not in prose
     links = {a["href"].split("#")[0] for a in soup.select("a.reference.internal")}
@@ -63,8 +47,8 @@ def test_page_structure_links_and_issue_citations(site: Path) -> None:
 
 
 def test_checks_shown_pass_and_the_ones_through_eigenvectors_fail(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     # top eigenvector, tr exp, projector (distinct), stable projector, nuclear norm, broadened rule
     assert len(soup.select("table.autodiff-check-passed")) == 6
     assert not soup.select("table.autodiff-check-failed")
@@ -82,8 +66,8 @@ def test_checks_shown_pass_and_the_ones_through_eigenvectors_fail(site: Path) ->
 def test_eigenvector_gradient_grows_like_one_over_the_gap_and_the_projector_does_not(
     site: Path,
 ) -> None:
-    soup = _page(site)
-    rows = _rows(_outputs(soup), "|grad v1'Bv1|   |grad tr(BP)|")
+    soup = htmlutil.page(site, PAGE)
+    rows = _rows(htmlutil.outputs(soup), "|grad v1'Bv1|   |grad tr(BP)|")
     assert len(rows) == 14
     gaps, eig, proj = zip(*rows, strict=True)
     assert gaps[0] == pytest.approx(0.1)
@@ -92,7 +76,7 @@ def test_eigenvector_gradient_grows_like_one_over_the_gap_and_the_projector_does
         assert e * g == pytest.approx(eig[1] * gaps[1], rel=0.05)
     assert max(proj) < 1.1 * min(proj)
     assert len(soup.select("div.cell.tag_hide-input img")) == 3
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     slope = re.search(r"with a fitted log-log slope of (-?[\d.]+)", prose)
     assert slope
     assert -1.05 < float(slope.group(1)) < -0.95
@@ -100,7 +84,7 @@ def test_eigenvector_gradient_grows_like_one_over_the_gap_and_the_projector_does
 
 
 def test_nan_at_a_repeated_eigenvalue_and_finite_forward_mode(site: Path) -> None:
-    out = _outputs(_page(site))
+    out = htmlutil.outputs(htmlutil.page(site, PAGE))
     reverse = re.search(
         r"^reverse mode, grad of v5' B v5, first row: \[(.*)\]$", out, re.MULTILINE
     )
@@ -117,8 +101,8 @@ def test_nan_at_a_repeated_eigenvalue_and_finite_forward_mode(site: Path) -> Non
 
 
 def test_svd_sweep_and_the_nuclear_norm(site: Path) -> None:
-    soup = _page(site)
-    rows = _rows(_outputs(soup), "|grad u1'Bu1|   |grad ||X||_*|")
+    soup = htmlutil.page(site, PAGE)
+    rows = _rows(htmlutil.outputs(soup), "|grad u1'Bu1|   |grad ||X||_*|")
     assert len(rows) == 7
     for gap, vector, nuclear in rows:
         assert vector * gap == pytest.approx(rows[0][1] * rows[0][0], rel=0.1)
@@ -126,12 +110,12 @@ def test_svd_sweep_and_the_nuclear_norm(site: Path) -> None:
 
 
 def test_broadening_bias_is_proportional_to_epsilon(site: Path) -> None:
-    soup = _page(site)
-    rows = _rows(_outputs(soup), "largest relative bias   bias / epsilon")
+    soup = htmlutil.page(site, PAGE)
+    rows = _rows(htmlutil.outputs(soup), "largest relative bias   bias / epsilon")
     assert [r[0] for r in rows] == [1e-12, 1e-9, 1e-6, 1e-3, 1e-2]
     for eps, bias, ratio in rows:
         assert bias == pytest.approx(eps * ratio, rel=0.02)
         assert 0.1 < ratio < 4.5
-    slope = re.search(r"fitted slope (\S+),", _prose(soup))
+    slope = re.search(r"fitted slope (\S+),", htmlutil.prose(soup))
     assert slope
     assert 0.9 < float(slope.group(1)) < 1.1

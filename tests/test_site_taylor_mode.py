@@ -8,40 +8,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bs4 import BeautifulSoup
+
+from . import htmlutil
 
 pytestmark = pytest.mark.site
 
 PAGE = "taylor-mode"
-# How a device label reads, e.g. "1 CPU device (cpu), JAX 0.10.2".
-DEVICE = re.compile(r"\d+ [A-Z]+ devices? \([^)]*\), JAX \d+\.\d+")
-
-
-def _page(site: Path) -> BeautifulSoup:
-    path = site / f"{PAGE}.html"
-    assert path.is_file(), f"{PAGE}.html is missing from the built site"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def _outputs(soup: BeautifulSoup) -> str:
-    return "\n".join(div.get_text() for div in soup.select("div.cell_output"))
-
-
-def _prose(soup: BeautifulSoup) -> str:
-    main = soup.select_one("article") or soup
-    for cell in main.select("div.cell"):
-        cell.decompose()
-    return " ".join(main.get_text().split())
 
 
 def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
     site: Path,
 ) -> None:
-    soup = _page(site)
+    soup = htmlutil.page(site, PAGE)
     assert "What you will learn." in soup.get_text()
     headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("h2")]
     assert headings[-1] == "Why it matters", headings
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert "{glue" not in prose
     assert "glue:text" not in prose
     links = {a["href"].split("#")[0] for a in soup.select("a.reference.internal")}
@@ -53,19 +35,19 @@ def test_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
 
 
 def test_every_check_shown_passes(site: Path) -> None:
-    soup = _page(site)
+    soup = htmlutil.page(site, PAGE)
     assert len(soup.select("table.autodiff-check-passed")) == 3
     assert not soup.select("table.autodiff-check-failed")
 
 
 def test_nested_jvp_and_jet_agree_at_every_order(site: Path) -> None:
-    out = _outputs(_page(site))
+    out = htmlutil.outputs(htmlutil.page(site, PAGE))
     rows = re.findall(r"^ ?(\d) +(\S+) +(\S+) +(\d\.\de[-+]\d+)$", out, re.MULTILINE)
     assert [int(k) for k, *_ in rows] == list(range(1, 7))
     for _, nested, jet, diff in rows:
         assert float(diff) < 1e-4
         assert float(nested) == pytest.approx(float(jet), rel=1e-4)
-    prose = _prose(_page(site))
+    prose = htmlutil.prose(htmlutil.page(site, PAGE))
     assert re.search(
         r"largest relative difference is \d\.\de-0[5-9], for \S*k\S* up to 6\.", prose
     )
@@ -74,7 +56,7 @@ def test_nested_jvp_and_jet_agree_at_every_order(site: Path) -> None:
 def test_jaxpr_grows_geometrically_for_nested_jvp_and_quadratically_for_jet(
     site: Path,
 ) -> None:
-    out = _outputs(_page(site))
+    out = htmlutil.outputs(htmlutil.page(site, PAGE))
     full = re.findall(r"^ ?(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$", out, re.MULTILINE)
     assert [int(r[0]) for r in full] == list(range(1, 7))
     nested = [int(r[1]) for r in full]
@@ -85,22 +67,24 @@ def test_jaxpr_grows_geometrically_for_nested_jvp_and_quadratically_for_jet(
     second = np.diff(jet, 2)
     assert len(set(second[1:].tolist())) == 1
     growth = re.search(
-        r"grows by a factor of about (\S+) per order", _prose(_page(site))
+        r"grows by a factor of about (\S+) per order",
+        htmlutil.prose(htmlutil.page(site, PAGE)),
     )
     assert growth
     assert 2.0 < float(growth.group(1)) < 4.0
     assert re.search(
-        r"would trace about \S+ equations, \d+ times as many as at", _prose(_page(site))
+        r"would trace about \S+ equations, \d+ times as many as at",
+        htmlutil.prose(htmlutil.page(site, PAGE)),
     )
 
 
 def test_timings_are_measured_and_plotted(site: Path) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
-    assert DEVICE.search(out)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
+    assert htmlutil.DEVICE.search(out)
     assert len(soup.select("div.cell.tag_measured img")) == 1
     assert len(soup.select("div.cell_output img")) == 3
-    prose = _prose(soup)
+    prose = htmlutil.prose(soup)
     assert re.search(r"These are this build[\u2019']s measurements, on", prose)
     assert re.search(
         r"At k = 6, tracing and compiling the nested JVPs took [\d.]+ s", prose
@@ -110,8 +94,8 @@ def test_timings_are_measured_and_plotted(site: Path) -> None:
 def test_ode_coefficients_match_the_closed_form_and_float32_overflows(
     site: Path,
 ) -> None:
-    soup = _page(site)
-    out = _outputs(soup)
+    soup = htmlutil.page(site, PAGE)
+    out = htmlutil.outputs(soup)
     error = re.search(r"all orders and x0: (\S+)$", out, re.MULTILINE)
     assert error
     assert float(error.group(1)) < 1e-13
@@ -127,4 +111,4 @@ def test_ode_coefficients_match_the_closed_form_and_float32_overflows(
         assert all(float(e) < 1e-5 for e in errors[:2])
         assert (errors[2] in {"inf", "nan"}) == (k >= 10)
         assert (errors[3] in {"inf", "nan"}) == (k >= 8)
-    assert "x0 = 1000: from order 10; x0 = 10000: from order 8" in _prose(soup)
+    assert "x0 = 1000: from order 10; x0 = 10000: from order 8" in htmlutil.prose(soup)
