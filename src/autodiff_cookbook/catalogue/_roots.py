@@ -63,12 +63,12 @@ def _sqrtm_form_grad(a: Array) -> Array:
 
 
 def _polar(a: Array) -> Array:
-    w, _, vt = jnp.linalg.svd(a)
+    w, _, vt = jnp.linalg.svd(a, full_matrices=False)
     return w @ vt
 
 
 def _polar_jac(a: Array) -> Array:
-    w, s, vt = jnp.linalg.svd(a)
+    w, s, vt = jnp.linalg.svd(a, full_matrices=False)
     v = vt.T
     # M = W^T E_ij V for every matrix unit: M[p, q, i, j] = W_ip V_jq
     m = jnp.einsum("ip,jq->pqij", w, v)
