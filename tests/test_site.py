@@ -14,6 +14,8 @@ from bs4 import BeautifulSoup
 import autodiff_cookbook
 import autodiff_cookbook.examples
 
+from . import htmlutil
+
 pytestmark = pytest.mark.site
 
 
@@ -154,3 +156,19 @@ def test_index_groups_the_pages_and_links_jax_s_own_cookbook(site: Path) -> None
     )
     text = " ".join(soup.get_text().replace("\u2019", "'").split())
     assert "How it differs from JAX's own Autodiff Cookbook" in text
+
+
+def test_every_executed_page_opens_with_what_you_will_learn_and_ends_with_why_it_matters(
+    site: Path,
+) -> None:
+    # The page rule, on the built HTML of every executed page: glue resolved too.
+    pages = htmlutil.notebook_pages(site)
+    assert len(pages) >= 25
+    for path in pages:
+        soup = htmlutil.soup(path)
+        assert "What you will learn." in soup.get_text(), path.name
+        headings = [h.get_text(strip=True).rstrip("#") for h in soup.select("h2")]
+        assert headings[-1] == "Why it matters", (path.name, headings)
+        prose = htmlutil.prose(soup)
+        assert "{glue" not in prose, path.name
+        assert "glue:text" not in prose, path.name
