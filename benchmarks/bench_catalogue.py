@@ -10,11 +10,16 @@ package, then ``IDENTITIES.check()`` and ``MISTAKES.check()``. Printed:
   a rebuild (the docs build keeps that cache in docs/_build/.jax_cache);
 - cold with XLA's optimisations on (``check(optimize=True)``), to show what the
   catalogue's default of compiling without them saves;
-- cold with one entry checked at a time (``check(workers=1)``), to show what
-  checking entries in threads saves (XLA compiles outside Python's global lock);
-- where the cold time goes: the slowest entries and the time per topic.
+- cold with one program per entry (``check(per_program=1)``), to show what
+  compiling several entries into one program saves (each program has a fixed
+  cost of tracing, lowering and compiling);
+- cold with one entry checked at a time, one program each (``check(workers=1,
+  per_program=1)``), to show what threads save on top (XLA compiles outside
+  Python's global lock), and to time each entry on its own;
+- where the time goes: the slowest entries and the time per topic, from that
+  last run, where each entry's time is its own.
 
-Nearly all of the time is compilation: each entry compiles one small program.
+Nearly all of the time is tracing, lowering and compiling the checks' programs.
 """
 
 from __future__ import annotations
@@ -30,15 +35,18 @@ from pathlib import Path
 TARGET_SECONDS = 20.0
 
 
-def child(optimize: bool, workers: int | None) -> None:
+def child(optimize: bool, workers: int | None, per_program: int | None) -> None:
     """Verify the catalogue in this process and print the timings as JSON."""
     start = time.perf_counter()
     from autodiff_cookbook import catalogue
 
     imported = time.perf_counter()
     cpu = time.process_time()
-    identities = catalogue.IDENTITIES.check(optimize=optimize, workers=workers)
-    mistakes = catalogue.MISTAKES.check(optimize=optimize, workers=workers)
+    grouping = {} if per_program is None else {"per_program": per_program}
+    identities = catalogue.IDENTITIES.check(
+        optimize=optimize, workers=workers, **grouping
+    )
+    mistakes = catalogue.MISTAKES.check(optimize=optimize, workers=workers, **grouping)
     done = time.perf_counter()
     cpu = time.process_time() - cpu
     identities.raise_if_failed()
@@ -64,7 +72,11 @@ def child(optimize: bool, workers: int | None) -> None:
 
 
 def run(
-    cache: Path, *, optimize: bool = False, workers: int | None = None
+    cache: Path,
+    *,
+    optimize: bool = False,
+    workers: int | None = None,
+    per_program: int | None = None,
 ) -> dict[str, object]:
     env = {
         **os.environ,
@@ -75,6 +87,7 @@ def run(
     }
     args = [sys.executable, __file__, "--child"] + (["--optimize"] if optimize else [])
     args += [] if workers is None else [f"--workers={workers}"]
+    args += [] if per_program is None else [f"--per-program={per_program}"]
     start = time.perf_counter()
     result = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - start
@@ -90,7 +103,8 @@ def main() -> None:
         cold = run(Path(tmp) / "quick")
         warm = run(Path(tmp) / "quick")
         optimized = run(Path(tmp) / "optimized", optimize=True)
-        serial = run(Path(tmp) / "serial", workers=1)
+        ungrouped = run(Path(tmp) / "ungrouped", per_program=1)
+        serial = run(Path(tmp) / "serial", workers=1, per_program=1)
     check, entries = float(cold["check"]), cold["entries"]
     verdict = "within" if check < TARGET_SECONDS else "OVER"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -107,28 +121,37 @@ def main() -> None:
     print(
         f"  cold with XLA optimisations on:  {float(optimized['check']):.1f} s to check"
     )
-    print(
-        f"  cold, one entry at a time (workers=1): {float(serial['check']):.1f} s to "
-        f"check, {float(serial['check']) / check:.2f} times the default's"
-    )
-    per_entry: dict[str, float] = cold["per_entry"]  # type: ignore[assignment]
+    for label, timings in (
+        ("cold, one program per entry (per_program=1)", ungrouped),
+        ("cold, one entry at a time (workers=1, per_program=1)", serial),
+    ):
+        seconds = float(timings["check"])
+        print(
+            f"  {label}: {seconds:.1f} s to check, {seconds / check:.2f} times the "
+            "default's"
+        )
+    per_entry: dict[str, float] = serial["per_entry"]  # type: ignore[assignment]
     slowest = sorted(per_entry.items(), key=lambda item: -item[1])[:6]
     print(
-        "  slowest entries (cold): " + ", ".join(f"{k} {v:.2f} s" for k, v in slowest)
+        "  slowest entries (cold, one at a time): "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in slowest)
     )
-    per_topic: dict[str, float] = cold["per_topic"]  # type: ignore[assignment]
+    per_topic: dict[str, float] = serial["per_topic"]  # type: ignore[assignment]
     print(
-        "  per topic (cold): "
+        "  per topic (cold, one at a time): "
         + ", ".join(f"{k} {v:.1f} s" for k, v in per_topic.items())
     )
 
 
 if __name__ == "__main__":
     if "--child" in sys.argv:
-        chosen = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--workers=")]
+        options = dict(a[2:].split("=", 1) for a in sys.argv if "=" in a)
         child(
             optimize="--optimize" in sys.argv,
-            workers=int(chosen[0]) if chosen else None,
+            workers=int(options["workers"]) if "workers" in options else None,
+            per_program=int(options["per-program"])
+            if "per-program" in options
+            else None,
         )
     else:
         main()

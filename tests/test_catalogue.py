@@ -32,6 +32,7 @@ from autodiff_cookbook.catalogue import (
     Verification,
     _constants,
     _entry,
+    _registry,
 )
 from autodiff_cookbook.catalogue import _cholesky as cholesky
 from autodiff_cookbook.catalogue import _expm as expm_module
@@ -652,23 +653,60 @@ def test_kind_is_defined_once_and_nothing_rewrites_module_names() -> None:
     assert Report.__module__ == "autodiff_cookbook.catalogue._registry"
 
 
-def test_checking_in_threads_gives_the_same_results_in_the_same_order() -> None:
+def test_checking_in_threads_and_in_shared_programs_gives_the_same_results() -> None:
     part = catalogue.IDENTITIES.select(topic="Traces")[:4] + catalogue.MISTAKES[:2]
-    serial = part.check(workers=1, trials=4)
-    threaded = part.check(workers=3, trials=4)
-    assert [v.entry.id for v in threaded] == list(part.ids)
-    for a, b in zip(serial, threaded, strict=True):
-        assert a.as_expected
-        assert b.as_expected
-        np.testing.assert_array_equal(a.result.rel_errors, b.result.rel_errors)
-    assert threaded.elapsed > 0
-    assert threaded.seconds > 0
+    alone = [entry.check(trials=4) for entry in part]
+    reports = [
+        part.check(workers=1, per_program=1, trials=4),
+        part.check(workers=3, per_program=1, trials=4),
+        part.check(workers=1, per_program=6, trials=4),
+        part.check(workers=2, per_program=2, trials=4),
+    ]
+    for report in reports:
+        assert [v.entry.id for v in report] == list(part.ids)
+        for result, v in zip(alone, report, strict=True):
+            assert v.as_expected
+            np.testing.assert_array_equal(result.rel_errors, v.result.rel_errors)
+            np.testing.assert_array_equal(result.fd.rel_errors, v.result.fd.rel_errors)
+        assert report.elapsed > 0
+        assert all(v.seconds > 0 for v in report)
 
 
 @pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
 def test_workers_must_be_a_positive_integer(workers: object) -> None:
     with pytest.raises(ValueError, match="workers must be a positive integer"):
         catalogue.IDENTITIES[:1].check(workers=workers)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("per_program", [0, -2, 2.0, False, "8"])
+def test_per_program_must_be_a_positive_integer(per_program: object) -> None:
+    with pytest.raises(ValueError, match="per_program must be a positive integer"):
+        catalogue.IDENTITIES[:1].check(per_program=per_program)  # type: ignore[arg-type]
+
+
+def test_a_bug_in_one_entry_of_a_shared_program_surfaces_as_itself() -> None:
+    def broken(x: jax.Array) -> jax.Array:
+        return {"x": x}["no such key"]
+
+    bad = dataclasses.replace(_cheap(), id="broken", function=broken)
+    with pytest.raises(KeyError, match="no such key") as caught:
+        Catalogue([_cheap(), bad]).check(per_program=2)
+    assert any("broken" in note for note in caught.value.__notes__)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(count=st.integers(0, 130), size=st.integers(1, 20), workers=st.integers(1, 8))
+def test_entries_are_split_into_even_contiguous_groups(
+    count: int, size: int, workers: int
+) -> None:
+    groups = _registry._split(list(range(count)), size, workers)
+    assert [i for group in groups for i in group] == list(range(count))
+    assert all(group for group in groups)
+    assert len(groups) == max(-(-count // size), min(workers, count))
+    lengths = [len(group) for group in groups]
+    if lengths:
+        assert max(lengths) <= size
+        assert max(lengths) - min(lengths) <= 1
 
 
 def test_a_part_of_a_report_has_no_elapsed_time() -> None:

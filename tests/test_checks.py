@@ -876,3 +876,71 @@ def test_shapes_and_dtypes(shape: tuple[int, ...], dtype: Any) -> None:
     )
     assert not wrong.ok
     assert len(wrong.worst_index) == len(shape)
+
+
+def test_checks_run_together_give_what_each_gives_alone() -> None:
+    plans = [
+        _checks.plan(
+            "gradient", quartic, lambda x: 4 * (x @ x) * x, domains.real(3), trials=FEW
+        ),
+        _checks.plan(
+            "jacobian",
+            jnp.sin,
+            lambda x: jnp.diag(jnp.cos(x)),
+            domains.real(2),
+            trials=FEW,
+            key=1,
+        ),
+        _checks.plan(
+            "hessian",
+            quartic,
+            lambda x: 4 * (x @ x) * jnp.eye(3) + 8 * jnp.outer(x, x),
+            domains.real(3),
+            trials=FEW,
+        ),
+    ]
+    together = _checks.run_plans(plans)
+    alone = [_checks.run_plans([p])[0] for p in plans]
+    for a, b in zip(together, alone, strict=True):
+        assert a.ok
+        assert b.ok
+        assert a.kind == b.kind
+        np.testing.assert_array_equal(a.rel_errors, b.rel_errors)
+        np.testing.assert_array_equal(a.fd.rel_errors, b.fd.rel_errors)
+
+
+def test_checks_run_together_must_share_dtype_and_optimize() -> None:
+    def plan(**options: Any) -> _checks.Plan:
+        return _checks.plan(
+            "gradient",
+            quartic,
+            lambda x: 4 * (x @ x) * x,
+            domains.real(3),
+            trials=FEW,
+            **options,
+        )
+
+    with pytest.raises(ValueError, match="must share dtype and optimize"):
+        _checks.run_plans([plan(), plan(dtype=jnp.float32)])
+    with pytest.raises(ValueError, match="must share dtype and optimize"):
+        _checks.run_plans([plan(), plan(optimize=True)])
+
+
+def test_evaluate_all_takes_one_argument_per_program() -> None:
+    p = _checks.plan(
+        "gradient", quartic, lambda x: 4 * (x @ x) * x, domains.real(3), trials=FEW
+    )
+    with pytest.raises(ValueError, match="one \\(xs, steps\\) per program"):
+        _evaluate.evaluate_all([p.program], [], optimize=False)
+    with pytest.raises(ValueError, match="at least one program"):
+        _evaluate.evaluate_all([], [], optimize=False)
+
+
+@pytest.mark.parametrize("checker", [check_gradient, check_jacobian, check_hessian])
+def test_a_plan_has_the_defaults_of_the_checkers(checker: Any) -> None:
+    import inspect
+
+    planned = inspect.signature(_checks.plan).parameters
+    for option, parameter in inspect.signature(checker).parameters.items():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            assert planned[option].default == parameter.default, option

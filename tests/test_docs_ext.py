@@ -542,3 +542,26 @@ def test_custom_rule_functions_are_found_for_their_module_pages(ext: Any) -> Non
     assert "mlp" in rules.__all__
     assert "mlp" not in found["autodiff_cookbook.examples.derivative_rules"]
     assert not [m for m in found if m.rsplit(".", 1)[-1].startswith("_")]
+
+
+def test_old_cache_records_are_found_in_one_query(ext: Any, tmp_path: Path) -> None:
+    pytest.importorskip("jupyter_cache")
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbCacheRecord
+    from jupyter_cache.cache.main import CacheBundleIn
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cache_ext = ext("execution_cache")
+    cache = get_cache(tmp_path / "cache")
+    pks = []
+    for i in range(4):
+        nb = new_notebook(cells=[new_code_cell(f"x = {i}")])
+        record = cache.cache_notebook_bundle(
+            CacheBundleIn(nb, f"page{i}.ipynb"), check_validity=False
+        )
+        pks.append(record.pk)
+    NbCacheRecord.touch(pks[0], cache.db)  # the first is now the most recent
+    expected = NbCacheRecord.records_to_delete(2, cache.db)  # jupyter-cache's own
+    assert sorted(cache_ext.records_to_delete(2, cache.db)) == sorted(expected)
+    assert sorted(expected) == pks[1:3]
+    assert cache_ext.records_to_delete(4, cache.db) == []

@@ -19,6 +19,17 @@ neither changed nor saw a package change reuse their outputs.
   builder starts; the current cache's database is created then too, before the
   parallel readers race to create it.
 
+- Parallel readers write to one cache, which jupyter-cache (1.0.1) does not make
+  safe: after caching a page it deletes the records beyond its limit, computed
+  by two queries, "the newest ``limit`` records" then "every record not among
+  them". A page cached by another process between the two is among neither, so
+  it is deleted before its notebook is written, and the build fails with
+  ``KeyError: 'Notebook file does not exist for cache record PK: ...'`` (seen
+  here). :func:`records_to_delete` replaces it with one query, so a record
+  either is seen, and is among the newest, or is not seen at all. No upstream
+  issue reports this; jupyter-cache's own parallel execution is
+  executablebooks/jupyter-cache#37, still open.
+
 Everything happens in event handlers (``config-inited``, ``builder-inited``), so
 ``conf.py`` stays free of side effects; MyST-NB reads ``nb_execution_cache_path``
 at ``builder-inited``, after ``config-inited`` has set it.
@@ -39,6 +50,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
+    from sqlalchemy.engine import Engine
 
 WATCH_VARIABLE = "AUTODIFF_COOKBOOK_WATCH"
 CACHE_VARIABLE = "AUTODIFF_COOKBOOK_JUPYTER_CACHE"
@@ -81,6 +93,16 @@ def _key_cache_on_source(app: Sphinx, config: Config) -> None:
     config.nb_execution_cache_path = str(_cache_root(app) / source_hash[:16])
 
 
+def records_to_delete(keep: int, db: Engine) -> list[int]:
+    """The records beyond the ``keep`` most recently accessed, read in one query."""
+    from jupyter_cache.cache.db import NbCacheRecord, session_context
+    from sqlalchemy import desc
+
+    with session_context(db) as session:
+        newest_first = session.query(NbCacheRecord.pk).order_by(desc("accessed"))
+        return [pk for (pk,) in newest_first.offset(keep).all()]
+
+
 def _prepare_cache(app: Sphinx) -> None:
     current = Path(app.config.nb_execution_cache_path)
     if current.parent.is_dir():
@@ -88,7 +110,10 @@ def _prepare_cache(app: Sphinx) -> None:
             if old.name != current.name:
                 shutil.rmtree(old, ignore_errors=True)
     from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbCacheRecord
 
+    # Before the parallel readers fork, so that they inherit it.
+    NbCacheRecord.records_to_delete = staticmethod(records_to_delete)
     get_cache(current).list_cache_records()  # opens, so creates, the database
 
 

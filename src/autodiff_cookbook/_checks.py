@@ -10,18 +10,19 @@ verdict. The text their docstrings share is written once, in :data:`_SHARED_TEXT
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable
-from typing import TypeVar, Unpack
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, Unpack
 
 import jax
 import numpy as np
 
-from ._compare import Comparison, compare, steps
+from ._compare import Comparison, Steps, compare, steps
 from ._evaluate import (
     Program,
     autodiff_name,
-    evaluate,
+    evaluate_all,
     forget_redefined_rules,
     jacobian_mode,
 )
@@ -115,23 +116,49 @@ def prepare(
     return tree
 
 
-def _check(
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A check ready to run: its options validated and its inputs drawn on the host.
+
+    :func:`plan` makes it, :func:`~._evaluate.evaluate_all` runs its
+    :attr:`program` on :attr:`xs` and :attr:`hv` (inside ``computing_in(dtype)``),
+    and :func:`conclude` turns the values into the result.
+    """
+
+    kind: Kind
+    f: Callable[[PyTree], PyTree]
+    formula: Callable[[PyTree], PyTree]
+    tree: Tree
+    trials: int
+    dtype: DTypeLike | None
+    dt: np.dtype[Any]
+    tol: Tolerances
+    xs: PyTree
+    hv: PyTree
+    fd_steps: Steps
+    program: Program
+    optimize: bool
+    mode: JacobianMode
+
+
+def plan(
     kind: Kind,
     f: Callable[[PyTree], PyTree],
     formula: Callable[[PyTree], PyTree],
     domain: DomainTree,
     *,
-    trials: int,
-    key: KeyLike,
-    rtol: float | None,
-    atol: float | None,
-    dtype: DTypeLike | None,
-    fd_directions: int,
-    fd_rtol: float | None,
-    batching: Batching,
-    optimize: bool,
+    trials: int = 64,
+    key: KeyLike = 0,
+    rtol: float | None = None,
+    atol: float | None = None,
+    dtype: DTypeLike | None = None,
+    fd_directions: int = 3,
+    fd_rtol: float | None = None,
+    batching: Batching = "map",
+    optimize: bool = False,
     mode: JacobianMode = "auto",
-) -> CheckResult:
+) -> Plan:
+    """Validate a check's options and draw its inputs (the checkers' defaults)."""
     tree = prepare(
         (("f", f), ("the formula", formula)),
         (("trials", trials, 1), ("fd_directions", fd_directions, 0)),
@@ -160,9 +187,28 @@ def _check(
         xs = tree.sample_numpy(rng, trials, dt)
         require_different_inputs(tree, xs, trials)
         hv, fd_steps = steps(xs, rng, fd_directions, tree.radius(xs), tol.fd_step)
-        program = Program(kind, f, formula, mode, batching, tree.name)
-        out = evaluate(program, xs, hv, optimize=bool(optimize))
-    c = compare(kind, out, fd_steps, tol, float(np.finfo(dt).tiny), tree.paths)
+    return Plan(
+        kind=kind,
+        f=f,
+        formula=formula,
+        tree=tree,
+        trials=trials,
+        dtype=dtype,
+        dt=dt,
+        tol=tol,
+        xs=xs,
+        hv=hv,
+        fd_steps=fd_steps,
+        program=Program(kind, f, formula, mode, batching, tree.name),
+        optimize=bool(optimize),
+        mode=mode,
+    )
+
+
+def conclude(p: Plan, out: dict[str, PyTree]) -> CheckResult:
+    """The result of a check, from the values its compiled program returned."""
+    tol = p.tol
+    c = compare(p.kind, out, p.fd_steps, tol, float(np.finfo(p.dt).tiny), p.tree.paths)
     counts = {side: int(v.sum()) for side, v in c.nonfinite.items()}
     finite = not any(counts.values())
     formula_ok = bool(np.all(c.passed))
@@ -172,13 +218,13 @@ def _check(
     out_size = sum(math.prod(y.shape[2:]) for y in jax.tree_util.tree_leaves(out["ys"]))
     return CheckResult(
         ok=formula_ok and c.fd.ok and finite,
-        kind=kind,
-        function=name(f),
-        formula=name(formula),
-        autodiff=autodiff_name(kind, jacobian_mode(mode, tree.size, out_size)),
-        domain_name=tree.name,
-        trials=trials,
-        dtype=str(dt),
+        kind=p.kind,
+        function=name(p.f),
+        formula=name(p.formula),
+        autodiff=autodiff_name(p.kind, jacobian_mode(p.mode, p.tree.size, out_size)),
+        domain_name=p.tree.name,
+        trials=p.trials,
+        dtype=str(p.dt),
         rtol=tol.rtol,
         atol=tol.atol,
         max_rel_error=max_rel,
@@ -191,12 +237,46 @@ def _check(
         else (c.worst_path, c.worst_index),
         worst_formula_value=c.worst_value,
         worst_autodiff_value=c.worst_reference,
-        worst_input=jax.tree_util.tree_map(lambda a: a[c.worst_trial], xs),
+        worst_input=jax.tree_util.tree_map(lambda a: a[c.worst_trial], p.xs),
         fd=c.fd,
         nonfinite=counts,
         verdict=verdict(c, tol, formula_ok, max_rel) + zero_leaves(c.leaves),
         leaves=c.leaves,
     )
+
+
+def run_plans(plans: Sequence[Plan]) -> list[CheckResult]:
+    """Run checks planned with the same ``dtype`` and ``optimize`` in one compiled program.
+
+    Raises:
+        ValueError: if the plans differ in ``dtype`` or ``optimize``, which one
+            program cannot mix.
+    """
+    settings = {(str(p.dt), p.optimize) for p in plans}
+    if len(settings) > 1:
+        msg = (
+            f"checks run together must share dtype and optimize, got {sorted(settings)}; "
+            "run them in separate groups."
+        )
+        raise ValueError(msg)
+    with computing_in(plans[0].dtype):
+        outs = evaluate_all(
+            [p.program for p in plans],
+            [(p.xs, p.hv) for p in plans],
+            optimize=plans[0].optimize,
+        )
+    return [conclude(p, out) for p, out in zip(plans, outs, strict=True)]
+
+
+def _check(
+    kind: Kind,
+    f: Callable[[PyTree], PyTree],
+    formula: Callable[[PyTree], PyTree],
+    domain: DomainTree,
+    **options: Any,
+) -> CheckResult:
+    (result,) = run_plans([plan(kind, f, formula, domain, **options)])
+    return result
 
 
 def zero_leaves(leaves: tuple[LeafReport, ...]) -> str:

@@ -2,8 +2,10 @@
 
 One module-level function, :func:`_run`, evaluates autodiff and the formula at
 every input, and ``f`` at the finite-difference points around it (drawn on the
-host); everything else is NumPy on the host, in :mod:`._compare`. It is jitted
-with a :class:`Program` (what to compute) as its static argument, so
+host); everything else is NumPy on the host, in :mod:`._compare`. Several checks
+can share one compiled program (:func:`evaluate_all`, which the catalogue uses:
+each program has a fixed cost of tracing, lowering and compiling). It is jitted
+with a tuple of :class:`Program` (what to compute) as its static argument, so
 :func:`jax.jit`'s own cache lets a repeated check reuse its compiled program.
 It runs once, so it is compiled with XLA's optimisation passes off (see
 :func:`compiler_options`), which makes compiling it about three times faster.
@@ -16,8 +18,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Literal, Protocol
 
 import jax
@@ -59,7 +62,12 @@ _TRACER_ERRORS = (
 )
 
 
-@functools.cache
+# Held while the options are first tried: checks in threads (the catalogue's)
+# would otherwise compile the same probe at once, and one thread can then read
+# the other's half-written entry of JAX's persistent cache (a warning on stderr).
+_PROBING = threading.Lock()
+
+
 def compiler_options(optimize: bool) -> tuple[tuple[str, object], ...]:
     """The XLA options the checkers compile with: none when ``optimize``.
 
@@ -67,6 +75,12 @@ def compiler_options(optimize: bool) -> tuple[tuple[str, object], ...]:
     """
     if optimize:
         return ()
+    with _PROBING:
+        return _accepted_quick_options()
+
+
+@functools.cache
+def _accepted_quick_options() -> tuple[tuple[str, object], ...]:
 
     def accepted(options: tuple[tuple[str, object], ...]) -> bool:
         try:
@@ -345,36 +359,68 @@ def _run(program: Program, xs: PyTree, steps: PyTree) -> dict[str, PyTree]:
     return out
 
 
+def _run_all(
+    programs: tuple[Program, ...], args: Sequence[tuple[PyTree, PyTree]]
+) -> list[dict[str, PyTree]]:
+    """:func:`_run` for each program with its ``(xs, steps)``, one after the other.
+
+    Each program waits for the previous one's results (as within :func:`_run`,
+    for jaxlib 0.10's thread pool).
+    """
+    outs: list[dict[str, PyTree]] = []
+    for program, inputs in zip(programs, args, strict=True):
+        xs, steps = _barrier((inputs, outs[-1]))[0] if outs else inputs
+        outs.append(_run(program, xs, steps))
+    return outs
+
+
 #: How many compiled programs jax.jit may keep for the checkers (each holds a
 #: few megabytes); beyond that, its cache for them is emptied.
 MAX_PROGRAMS = 64
 
 
 @functools.cache
-def _jitted(optimize: bool) -> Callable[[Program, PyTree, PyTree], dict[str, PyTree]]:
-    """:func:`_run` under :func:`jax.jit`, one per set of compiler options.
+def _jitted(
+    optimize: bool,
+) -> Callable[
+    [tuple[Program, ...], Sequence[tuple[PyTree, PyTree]]], list[dict[str, PyTree]]
+]:
+    """:func:`_run_all` under :func:`jax.jit`, one per set of compiler options.
 
     Built on first use, since finding the options this jaxlib accepts compiles
     a tiny program; :func:`jax.jit` holds the compiled programs.
     """
     options = dict(compiler_options(optimize)) or None
-    return jax.jit(_run, static_argnums=0, compiler_options=options)
+    return jax.jit(_run_all, static_argnums=0, compiler_options=options)
 
 
-def evaluate(
-    program: Program, xs: PyTree, steps: PyTree, *, optimize: bool
-) -> dict[str, PyTree]:
-    """Run the compiled program, and bring its values back to the host (NumPy).
+def evaluate_all(
+    programs: Sequence[Program],
+    args: Sequence[tuple[PyTree, PyTree]],
+    *,
+    optimize: bool,
+) -> list[dict[str, PyTree]]:
+    """Run several checks' programs, compiled as one, and bring their values back to the host.
 
-    jax.jit keeps every program it compiles, keyed on the static
+    ``args`` holds each program's ``(xs, steps)``. One compiled program for
+    several checks saves each one's fixed cost of tracing, lowering and
+    compiling, which is most of what a small check costs.
+
+    jax.jit keeps every program it compiles, keyed on the static tuple of
     :class:`Program` (up to thousands, over a long session of checks of new
     functions), so its cache for the checkers is emptied when it holds more
     than :data:`MAX_PROGRAMS`.
     """
+    if len(programs) != len(args) or not programs:
+        msg = (
+            f"evaluate_all takes one (xs, steps) per program and at least one "
+            f"program; got {len(programs)} programs and {len(args)} arguments."
+        )
+        raise ValueError(msg)
     run = _jitted(optimize)
-    out: dict[str, PyTree] = jax.device_get(run(program, xs, steps))
+    outs: list[dict[str, PyTree]] = jax.device_get(run(tuple(programs), list(args)))
     # _cache_size is jax's count of the programs it keeps for one function;
     # tests/test_checks.py fails if a jax release removes it.
     if run._cache_size() > MAX_PROGRAMS:  # type: ignore[attr-defined]
         run.clear_cache()  # type: ignore[attr-defined]
-    return out
+    return outs

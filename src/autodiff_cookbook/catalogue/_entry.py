@@ -9,11 +9,11 @@ import zlib
 from collections.abc import Callable
 from typing import ClassVar, Unpack
 
-from .._checks import check_gradient, check_hessian, check_jacobian
+from .._checks import Plan, check_gradient, check_hessian, check_jacobian, plan
 from .._result import CheckResult
 from .._types import CheckOptions, DomainTree, Kind, PyTreeFunction
 
-__all__ = ["DEFAULT_TRIALS", "KINDS", "Identity", "Mistake"]
+__all__ = ["DEFAULT_TRIALS", "KINDS", "Identity", "Mistake", "plan_entry"]
 
 #: The kinds of derivative an entry can state, each with the checker that verifies it.
 KINDS: tuple[Kind, ...] = typing.get_args(Kind)
@@ -260,3 +260,19 @@ class Mistake:
 
     def __repr__(self) -> str:
         return f"Mistake({self.id!r})"
+
+
+def plan_entry(entry: Identity | Mistake, options: CheckOptions) -> Plan:
+    """What ``entry.check(**options)`` runs, planned but not run (for :meth:`Catalogue.check`)."""
+    if isinstance(entry, Identity):
+        function, domain, trials = entry.function, entry.domain, entry.trials
+    else:
+        function, domain = entry.checked_function, entry.checked_domain
+        trials = entry.identity.trials
+    merged: CheckOptions = {
+        "trials": trials,
+        "key": entry.key,
+        "optimize": False,
+        **options,
+    }
+    return plan(entry.kind, function, entry.derivative, domain, **merged)

@@ -10,14 +10,33 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar, Unpack, overload
 
+from .._checks import Plan, run_plans
 from .._result import CheckResult
 from .._types import CheckOptions, Kind
-from ._entry import Identity, Mistake
+from ._entry import Identity, Mistake, plan_entry
 
 __all__ = ["Catalogue", "Report", "Verification"]
 
+_T = TypeVar("_T")
+
 #: The entry type of a catalogue: Identity, Mistake, or either.
 E_co = TypeVar("E_co", bound="Identity | Mistake", covariant=True)
+
+
+def _split(items: list[_T], size: int, workers: int) -> list[list[_T]]:
+    """Cut ``items`` into contiguous groups of at most ``size``, at least one per worker.
+
+    The groups are as equal as they can be: 115 items in groups of 8 make 15
+    groups of 7 or 8, not 14 of 8 and one of 3.
+    """
+    count = max(-(-len(items) // size), min(workers, len(items)))
+    base, extra = divmod(len(items), count) if count else (0, 0)
+    groups, start = [], 0
+    for i in range(count):
+        end = start + base + (i < extra)
+        groups.append(items[start:end])
+        start = end
+    return groups
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -119,45 +138,76 @@ class Catalogue(Sequence[E_co], Generic[E_co]):
         )
 
     def check(
-        self, *, workers: int | None = None, **options: Unpack[CheckOptions]
+        self,
+        *,
+        workers: int | None = None,
+        per_program: int = 8,
+        **options: Unpack[CheckOptions],
     ) -> Report:
-        """Check every entry with its ``check`` method and time each check.
+        """Check every entry as its ``check`` method does, and time the checks.
 
         Args:
-            workers: how many entries are checked at once, each in a thread of
-                its own. By default, as many as there are CPUs, at most 4: a
-                check is mostly compilation, which XLA runs outside Python's
-                global lock, so on two cores two threads take about two thirds
-                of the time of one. ``workers=1`` checks one entry after the
-                other. The results do not depend on it.
+            workers: how many programs are compiled and run at once, each in a
+                thread of its own. By default, as many as there are CPUs, at
+                most 4: a check is mostly compilation, which XLA runs outside
+                Python's global lock. ``workers=1`` runs one after the other.
+            per_program: how many entries are compiled into one program (fewer
+                when that leaves a worker idle). Each program has a fixed cost
+                of tracing, lowering and compiling, so sharing one saves time:
+                ``python benchmarks/bench_catalogue.py`` measures how much.
+                With ``per_program=1`` each entry's :attr:`Verification.seconds`
+                is its own; with more, an entry's seconds are its program's,
+                shared out evenly between its entries.
             **options: passed to every :meth:`Identity.check` or
                 :meth:`Mistake.check`, such as ``dtype``, ``trials`` or
                 ``optimize`` (XLA's optimisations, off by default: each check
                 compiles a small program and runs it once, so the optimisations
                 would take most of the time and save nothing).
 
+        The results do not depend on ``workers`` or ``per_program``: each entry
+        draws its own points and is compared on its own.
+
         Returns:
             A :class:`Report` of every result, in the catalogue's order.
 
         Raises:
-            ValueError: if ``workers`` is not a positive integer.
+            ValueError: if ``workers`` or ``per_program`` is not a positive integer.
         """
         count: object = min(4, os.cpu_count() or 1) if workers is None else workers
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            msg = f"workers must be a positive integer, or None for the default; got {workers!r}."
-            raise ValueError(msg)
-
-        def verify(entry: Identity | Mistake) -> Verification:
-            start = time.perf_counter()
-            result = entry.check(**options)
-            return Verification(entry, result, time.perf_counter() - start)
+        for option, value in (("workers", count), ("per_program", per_program)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                shown = workers if option == "workers" else per_program
+                default = ", or None for the default" if option == "workers" else ""
+                msg = f"{option} must be a positive integer{default}; got {shown!r}."
+                raise ValueError(msg)
+        assert isinstance(count, int)  # for mypy: validated above
 
         start = time.perf_counter()
-        if count == 1 or len(self._entries) < 2:
-            verifications = [verify(entry) for entry in self._entries]
+        planned = []
+        for entry in self._entries:
+            begin = time.perf_counter()
+            planned.append(
+                (entry, plan_entry(entry, options), time.perf_counter() - begin)
+            )
+        groups = _split(planned, per_program, count)
+
+        def verify(
+            group: Sequence[tuple[Identity | Mistake, Plan, float]],
+        ) -> list[Verification]:
+            begin = time.perf_counter()
+            results = run_plans([p for _, p, _ in group])
+            share = (time.perf_counter() - begin) / len(group)
+            return [
+                Verification(entry, result, planning + share)
+                for (entry, _, planning), result in zip(group, results, strict=True)
+            ]
+
+        if count == 1 or len(groups) < 2:
+            done = [verify(group) for group in groups]
         else:
             with ThreadPoolExecutor(count, thread_name_prefix="catalogue") as pool:
-                verifications = list(pool.map(verify, self._entries))
+                done = list(pool.map(verify, groups))
+        verifications = [v for group in done for v in group]
         return Report(verifications, elapsed=time.perf_counter() - start)
 
     def __repr__(self) -> str:
