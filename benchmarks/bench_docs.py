@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 # Defined once for nox, the tests and the benchmarks (see the module's docstring).
 SPHINX_ARGS = runpy.run_path(str(DOCS / "_ext" / "build_args.py"))["SPHINX_ARGS"]
+# The kernels' environment, as the build sets it.
 KERNEL_ENVIRONMENT = runpy.run_path(str(DOCS / "_ext" / "execution_env.py"))[
     "kernel_environment"
 ]
