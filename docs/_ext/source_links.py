@@ -20,6 +20,14 @@ the defining module (the alias module for an alias; else the module of the
 innermost class or function on the entry's path; else the public module itself),
 and ``viewcode-find-source`` adds tags for module-level and class-level
 assignments to the analyzer's.
+
+It answers ``viewcode-find-source`` only while pages are read, which is when
+viewcode collects the tags. Afterwards viewcode asks again for one reason: to
+find the module's file and skip its highlighted page if the file is older. An
+answer there hides the file (Sphinx 9.0's ``get_module_filename`` returns
+``None`` when the event is answered), and viewcode then rewrites every module
+page on every build: 41 pages, each with the theme's navigation, about 9 s of a
+rebuild with no change (``python benchmarks/bench_docs.py``).
 """
 
 from __future__ import annotations
@@ -110,11 +118,21 @@ def _follow(app: Sphinx, modname: str | None, fullname: str | None) -> str | Non
     return defining_module(modname, fullname, app.config.public_names_type_aliases)
 
 
+# Set on the application once every page is read (env-updated).
+_READ = "_source_links_pages_read"
+
+
 def _find_source(app: Sphinx, modname: str) -> tuple[str, Tags] | None:
+    if getattr(app, _READ, False):
+        return None  # viewcode looks for the module's file: let it find it
     try:
         return source_tags(modname)
     except Exception:  # noqa: BLE001 - as viewcode does: a module without source gets no link
         return None
+
+
+def _pages_read(app: Sphinx, _env: object) -> None:
+    setattr(app, _READ, True)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -122,4 +140,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("public_names")  # public_names_type_aliases
     app.connect("viewcode-follow-imported", _follow)
     app.connect("viewcode-find-source", _find_source)
+    app.connect("env-updated", _pages_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
