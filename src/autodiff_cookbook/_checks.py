@@ -121,7 +121,7 @@ class Plan:
     """A check ready to run: its options validated and its inputs drawn on the host.
 
     :func:`plan` makes it, :func:`~._evaluate.evaluate_all` runs its
-    :attr:`program` on :attr:`xs` and :attr:`hv` (inside ``computing_in(dtype)``),
+    :attr:`program` on :attr:`xs` and :attr:`hv` (inside ``computing_in(dt)``),
     and :func:`conclude` turns the values into the result.
     """
 
@@ -130,7 +130,6 @@ class Plan:
     formula: Callable[[PyTree], PyTree]
     tree: Tree
     trials: int
-    dtype: DTypeLike | None
     dt: np.dtype[Any]
     tol: Tolerances
     xs: PyTree
@@ -193,7 +192,6 @@ def plan(
         formula=formula,
         tree=tree,
         trials=trials,
-        dtype=dtype,
         dt=dt,
         tol=tol,
         xs=xs,
@@ -259,7 +257,7 @@ def run_plans(plans: Sequence[Plan]) -> list[CheckResult]:
             "run them in separate groups."
         )
         raise ValueError(msg)
-    with computing_in(plans[0].dtype):
+    with computing_in(plans[0].dt):
         outs = evaluate_all(
             [p.program for p in plans],
             [(p.xs, p.hv) for p in plans],
