@@ -57,8 +57,14 @@ def _check(
     options: CheckOptions,
 ) -> CheckResult:
     """Run the checker of ``kind``, with the entry's trials and key unless overridden."""
-    merged: CheckOptions = {"trials": trials, "key": key, "optimize": False, **options}
-    return _CHECKERS[kind](function, derivative, domain, **merged)
+    return _CHECKERS[kind](
+        function, derivative, domain, **_merged(trials, key, options)
+    )
+
+
+def _merged(trials: int, key: int, options: CheckOptions) -> CheckOptions:
+    """An entry's options: its trials and key, XLA's optimisations off, unless overridden."""
+    return {"trials": trials, "key": key, "optimize": False, **options}
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
@@ -269,10 +275,5 @@ def plan_entry(entry: Identity | Mistake, options: CheckOptions) -> Plan:
     else:
         function, domain = entry.checked_function, entry.checked_domain
         trials = entry.identity.trials
-    merged: CheckOptions = {
-        "trials": trials,
-        "key": entry.key,
-        "optimize": False,
-        **options,
-    }
-    return plan(entry.kind, function, entry.derivative, domain, **merged)
+    options = _merged(trials, entry.key, options)
+    return plan(entry.kind, function, entry.derivative, domain, **options)
