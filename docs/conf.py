@@ -44,6 +44,7 @@ local_extensions = [
     "offline_mathjax",  # math renders without a CDN
     "public_names",  # objects documented and linked under their public module
     "custom_derivatives",  # custom_jvp/custom_vjp functions on their module's page
+    "package_snapshot",  # no package import in a rebuild where the package did not change
     "type_alias_fields",  # aliases inside `X | None` shown by name (upstream bug)
     "source_links",  # a [source] link from every API entry (viewcode's gaps)
     "canonical_url",  # html_baseurl and sitemap.xml from Read the Docs' canonical URL

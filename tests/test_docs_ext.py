@@ -88,6 +88,8 @@ def test_version_guard_names_the_range_and_what_to_recheck(
         ("parallel_balance", "sphinx", "8.0.2"),
         ("type_alias_fields", "sphinx", "9.2.0"),
         ("type_alias_fields", "sphinx", "8.1.3"),
+        ("source_links", "sphinx", "9.2.0"),
+        ("source_links", "sphinx", "8.1.3"),
     ],
 )
 def test_workarounds_refuse_unverified_versions(
@@ -111,7 +113,12 @@ def test_workarounds_refuse_unverified_versions(
 
 def test_installed_versions_are_within_the_verified_ranges(ext: Any) -> None:
     guard = ext("version_guard")
-    for module in ("stream_merging", "parallel_balance", "type_alias_fields"):
+    for module in (
+        "stream_merging",
+        "parallel_balance",
+        "type_alias_fields",
+        "source_links",
+    ):
         extension = ext(module)
         distribution = "myst-nb" if module == "stream_merging" else "sphinx"
         guard.require_verified_version(
@@ -565,3 +572,87 @@ def test_old_cache_records_are_found_in_one_query(ext: Any, tmp_path: Path) -> N
     assert sorted(cache_ext.records_to_delete(2, cache.db)) == sorted(expected)
     assert sorted(expected) == pks[1:3]
     assert cache_ext.records_to_delete(4, cache.db) == []
+
+
+# -- package snapshot -------------------------------------------------------------
+
+
+def test_remembered_computes_once_per_key(ext: Any, tmp_path: Path) -> None:
+    snapshot = ext("package_snapshot")
+    calls: list[int] = []
+
+    def compute() -> dict[str, list[int]]:
+        calls.append(1)
+        return {"value": [len(calls)]}
+
+    assert snapshot.remembered(tmp_path, "probe", "key-1", compute) == {"value": [1]}
+    # Same key: the stored result, as a later build would read it.
+    assert snapshot.remembered(tmp_path, "probe", "key-1", compute) == {"value": [1]}
+    assert len(calls) == 1
+    # New key: computed again.
+    assert snapshot.remembered(tmp_path, "probe", "key-2", compute) == {"value": [2]}
+    # A damaged file is computed again, not trusted.
+    (tmp_path / snapshot.SNAPSHOT_DIR / "probe.json").write_text("{", encoding="utf-8")
+    assert snapshot.remembered(tmp_path, "probe", "key-2", compute) == {"value": [3]}
+
+
+def test_fingerprint_follows_the_source_and_the_parts(
+    ext: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = ext("package_snapshot")
+    _write_package(tmp_path, {"snapprobe/__init__.py": "A = 1\n"})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    first = snapshot.fingerprint(["snapprobe"], ("x",))
+    assert snapshot.fingerprint(["snapprobe"], ("x",)) == first
+    assert snapshot.fingerprint(["snapprobe"], ("y",)) != first
+    (tmp_path / "snapprobe" / "__init__.py").write_text("A = 2\n", encoding="utf-8")
+    assert snapshot.fingerprint(["snapprobe"], ("x",)) != first
+    assert "snapprobe" not in sys.modules
+
+
+def test_module_files_are_found_without_importing(
+    ext: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ext("public_names")
+    _write_package(
+        tmp_path,
+        {
+            "fileprobe/__init__.py": "raise RuntimeError('imported')\n",
+            "fileprobe/_mod.py": "",
+            "fileprobe/sub/__init__.py": "",
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    root = tmp_path / "fileprobe"
+    assert names.module_file("fileprobe") == root / "__init__.py"
+    assert names.module_file("fileprobe._mod") == root / "_mod.py"
+    assert names.module_file("fileprobe.sub") == root / "sub" / "__init__.py"
+    assert names.module_file("fileprobe.missing") is None
+    assert names.module_file("no_such_package_here.x") is None
+    assert "fileprobe" not in sys.modules
+
+
+def test_viewcode_finds_module_files_through_source_links(
+    ext: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx.ext import viewcode
+
+    # Restored after the test: setup() replaces viewcode's function.
+    monkeypatch.setattr(viewcode, "get_module_filename", viewcode.get_module_filename)
+    links = ext("source_links")
+    links.setup(
+        SimpleNamespace(setup_extension=lambda *_: None, connect=lambda *_: None)
+    )
+    assert viewcode.get_module_filename is links.module_filename
+
+    def app(answer: object) -> SimpleNamespace:
+        events = SimpleNamespace(emit_firstresult=lambda *_: answer)
+        return SimpleNamespace(events=events)
+
+    found = links.module_filename(app(None), "autodiff_cookbook._checks")
+    assert found == Path(links.module_file("autodiff_cookbook._checks"))
+    assert found.name == "_checks.py"
+    # As viewcode's own: no file (so the page is written again) when the event answers.
+    assert (
+        links.module_filename(app(("source", {})), "autodiff_cookbook._checks") is None
+    )

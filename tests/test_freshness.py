@@ -117,3 +117,72 @@ def test_package_change_reaches_every_page_and_only_changes_re_execute(
     assert _executed(package) == {"a", "b"}
     assert site.output("a") == "a sees 20"
     assert site.output("b") == "b sees 2000"
+
+
+API_INDEX = """\
+# Index
+
+```{eval-rst}
+.. autosummary::
+   :toctree: generated
+
+   probe_api
+```
+"""
+
+
+def test_api_pages_are_generated_again_only_when_their_inputs_change(
+    tmp_path: Path,
+) -> None:
+    docs = copy_docs_skeleton(tmp_path / "docs")
+    (docs / "index.md").write_text(API_INDEX, encoding="utf-8")
+    package = tmp_path / "probe" / "probe_api"
+    package.mkdir(parents=True)
+    source = '''"""A module documented by autosummary."""
+
+__all__ = {names!r}
+
+
+def first() -> int:
+    """The first value."""
+    return 1
+
+
+def second() -> int:
+    """The second value."""
+    return 2
+'''
+    (package / "__init__.py").write_text(source.format(names=["first"]), "utf-8")
+    env = {
+        "PYTHONPATH": str(tmp_path / "probe"),
+        "AUTODIFF_COOKBOOK_WATCH": "probe_api",
+    }
+    out = tmp_path / "html"
+    generating = "[autosummary] generating autosummary for"
+
+    def build() -> str:
+        result = build_site(docs, out, env=env)
+        log = result.stdout + result.stderr
+        assert result.returncode == 0, log
+        return log
+
+    def documented() -> set[str]:
+        html = (out / "generated" / "probe_api.html").read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        return {tag["id"].rsplit(".", 1)[-1] for tag in soup.select("dt[id]")}
+
+    assert generating in build()
+    assert documented() == {"first"}
+    # Nothing changed: the stubs are not generated again.
+    assert generating not in build()
+    # The package changed: the stub follows it.
+    (package / "__init__.py").write_text(
+        source.format(names=["first", "second"]), "utf-8"
+    )
+    assert generating in build()
+    assert documented() == {"first", "second"}
+    assert generating not in build()
+    # A stub removed by hand is written again.
+    (docs / "generated" / "probe_api.rst").unlink()
+    assert generating in build()
+    assert documented() == {"first", "second"}

@@ -13,13 +13,15 @@ that are such functions, as ``custom_rule_functions`` in the template context;
 ``docs/_templates/autosummary/module.rst`` documents them with
 ``autofunction`` (their signature is the decorated function's:
 ``functools.wraps`` sets ``__wrapped__``, which :func:`inspect.signature`
-follows). It runs when the configuration is read, before autosummary writes the pages.
+follows). It runs when the configuration is read, before autosummary writes the
+pages, and imports the package only when its source changed (``package_snapshot``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from package_snapshot import fingerprint, remembered
 from public_names import public_modules
 
 if TYPE_CHECKING:
@@ -50,9 +52,14 @@ def custom_rule_functions(packages: list[str]) -> dict[str, list[str]]:
 
 
 def _add_to_context(app: Sphinx, config: Config) -> None:
+    packages = list(config.public_names_packages)
     context = dict(config.autosummary_context)
-    context["custom_rule_functions"] = custom_rule_functions(
-        list(config.public_names_packages)
+    # Remembered while the package is unchanged (package_snapshot): no import then.
+    context["custom_rule_functions"] = remembered(
+        app.srcdir,
+        "custom-rule-functions",
+        fingerprint(packages),
+        lambda: custom_rule_functions(packages),
     )
     config.autosummary_context = context
 

@@ -35,6 +35,7 @@ import ast
 import functools
 import importlib
 import importlib.util
+import os
 import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from package_snapshot import fingerprint, remembered
 from sphinx.ext import intersphinx
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
@@ -164,6 +166,22 @@ def _absolute(module: str, level: int, name: str | None) -> str:
     return f"{base}.{name}" if name else base
 
 
+def module_file(module: str) -> Path | None:
+    """The source file of ``module``, found without importing it or its parent packages."""
+    top, *rest = module.split(".")
+    spec = importlib.util.find_spec(top)
+    if spec is None:
+        return None
+    if not rest:
+        return Path(spec.origin) if spec.origin else None
+    for location in spec.submodule_search_locations or ():
+        base = Path(location).joinpath(*rest)
+        for candidate in (base.parent / f"{base.name}.py", base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
 def read_type_aliases(
     module: str, home: str, paths: Mapping[str, str] | None = None
 ) -> TypeAliases:
@@ -175,13 +193,13 @@ def read_type_aliases(
     its origin. Names in the values are qualified through the module's imports,
     and private paths are made public with ``paths``.
     """
-    spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None:
+    source = module_file(module)
+    if source is None:
         msg = (
             f"Cannot find the type-alias module {module!r} (public_names_type_aliases)."
         )
         raise RuntimeError(msg)
-    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    tree = ast.parse(source.read_text(encoding="utf-8"))
     names: dict[str, str] = {}
     exported: list[str] = []
     definitions: dict[str, ast.expr] = {}
@@ -213,7 +231,7 @@ def read_type_aliases(
     for name in [*definitions, *classes]:
         names[name] = f"{home}.{name}"
     qualify = _Qualify(names)
-    comments = ModuleAnalyzer.for_module(module).find_attr_docs()
+    comments = ModuleAnalyzer.for_file(source, module).find_attr_docs()
     rendered: dict[str, str] = {}
     documented = []
     class_docs = []
@@ -249,11 +267,27 @@ def _public_paths_of(packages: tuple[str, ...]) -> dict[str, str]:
     return public_paths(modules, packages)
 
 
-def all_public_paths(config: Config) -> dict[str, str]:
-    """The map of every public object and documented alias of the configured packages."""
-    return _all_paths(
+def all_public_paths(config: Config, srcdir: str | os.PathLike[str]) -> dict[str, str]:
+    """The map of every public object and documented alias of the configured packages.
+
+    Making it imports the packages; the map is remembered in the build folder of
+    the site in ``srcdir`` (``package_snapshot``) while the packages' source, the
+    installed distributions and the two settings are unchanged.
+    """
+    return _remembered_paths(
+        str(srcdir),
         tuple(config.public_names_packages),
         tuple(sorted(config.public_names_type_aliases.items())),
+    )
+
+
+@functools.cache
+def _remembered_paths(
+    srcdir: str, packages: tuple[str, ...], type_aliases: tuple[tuple[str, str], ...]
+) -> dict[str, str]:
+    key = fingerprint(packages, type_aliases)
+    return remembered(
+        srcdir, "public-paths", key, lambda: _all_paths(packages, type_aliases)
     )
 
 
@@ -290,7 +324,7 @@ class PublicTypeAliases(SphinxDirective):
                 "page documents its aliases."
             )
             raise self.error(msg)
-        paths = all_public_paths(self.config)
+        paths = all_public_paths(self.config, self.env.srcdir)
         aliases = read_type_aliases(module, homes[module], paths)
         lines = []
         for alias in aliases.documented:
@@ -337,7 +371,7 @@ def _configure(app: Sphinx, config: Config) -> None:
 
 
 def _build_map(app: Sphinx) -> None:
-    all_public_paths(app.config)  # imports the packages once, before any fork
+    all_public_paths(app.config, app.srcdir)  # once, before any fork
 
 
 def _unquoted(contnode: nodes.Element) -> nodes.Element:
@@ -365,7 +399,7 @@ def _resolve(
     if len(target) > 2 and target[0] == target[-1] and target[0] in "'\"":
         target, contnode = target[1:-1], _unquoted(contnode)
         node["reftarget"] = target
-    public = public_path(target, all_public_paths(app.config))
+    public = public_path(target, all_public_paths(app.config, app.srcdir))
     if public is not None:
         return env.get_domain("py").resolve_xref(
             env, node["refdoc"], app.builder, node["reftype"], public, node, contnode

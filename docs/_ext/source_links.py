@@ -28,6 +28,13 @@ answer there hides the file (Sphinx 9.0's ``get_module_filename`` returns
 ``None`` when the event is answered), and viewcode then rewrites every module
 page on every build: 41 pages, each with the theme's navigation, about 9 s of a
 rebuild with no change (``python benchmarks/bench_docs.py``).
+
+Left alone, viewcode then finds that file by importing the module
+(``get_module_filename`` calls ``ModuleAnalyzer.get_module_source``): the package,
+JAX and SciPy, about 3 s of a rebuild in which nothing else imports them
+(``package_snapshot``). The file is found here without the import
+(``public_names.module_file``), in place of viewcode's ``get_module_filename``,
+on the Sphinx versions whose viewcode was checked to call it only for that.
 """
 
 from __future__ import annotations
@@ -37,15 +44,27 @@ import importlib
 import inspect
 from typing import TYPE_CHECKING
 
+from public_names import module_file
+from sphinx.ext import viewcode
 from sphinx.pycode import ModuleAnalyzer
+from version_guard import require_verified_version
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
 Tags = dict[str, tuple[str, int, int]]
+
+VERIFIED_MINIMUM = "8.2"
+VERIFIED_BELOW = "9.2"
+RECHECK = (
+    "that sphinx.ext.viewcode's should_generate_module_page still calls the "
+    "module-level get_module_filename(app, modname) only to compare the module "
+    "file's modification time with its page's."
+)
 
 
 def assignment_tags(source: str) -> Tags:
@@ -135,7 +154,26 @@ def _pages_read(app: Sphinx, _env: object) -> None:
     setattr(app, _READ, True)
 
 
+def module_filename(app: Sphinx, modname: str) -> Path | None:
+    """viewcode's ``get_module_filename``, without importing the module.
+
+    As viewcode's: None (so the page is written again) when ``viewcode-find-source``
+    is answered or the module has no source file.
+    """
+    if app.events.emit_firstresult("viewcode-find-source", modname):
+        return None
+    return module_file(modname)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
+    require_verified_version(
+        "sphinx",
+        minimum=VERIFIED_MINIMUM,
+        below=VERIFIED_BELOW,
+        extension="source_links",
+        recheck=RECHECK,
+    )
+    viewcode.get_module_filename = module_filename
     app.setup_extension("sphinx.ext.viewcode")
     app.setup_extension("public_names")  # public_names_type_aliases
     app.connect("viewcode-follow-imported", _follow)
