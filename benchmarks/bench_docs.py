@@ -134,17 +134,23 @@ def notebook_pages(source: Path) -> list[Path]:
     )
 
 
-def page_cost(path: Path, env: dict[str, str]) -> PageCost:
-    """Execute one page alone in a fresh kernel and split its time."""
+def page_cost(
+    path: Path, env: dict[str, str], *, first: str = "", last: str = ""
+) -> PageCost:
+    """Execute one page alone in a fresh kernel and split its time.
+
+    ``first`` runs after the profiler and before the page's cells, ``last`` after
+    them (``page_programs.py`` counts compiled programs there).
+    """
     import nbformat
     from myst_nb.core.read import read_myst_markdown_notebook
     from nbclient import NotebookClient
 
     page = read_myst_markdown_notebook(path.read_text(encoding="utf-8"))
     cells = [
-        nbformat.v4.new_code_cell(PROFILER),
+        nbformat.v4.new_code_cell(PROFILER + first),
         *(c for c in page.cells if c.cell_type == "code"),
-        nbformat.v4.new_code_cell(REPORT),
+        nbformat.v4.new_code_cell(last + REPORT),
     ]
     nb = nbformat.v4.new_notebook(cells=cells, metadata=page.metadata)
     client = NotebookClient(
