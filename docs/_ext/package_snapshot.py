@@ -23,12 +23,12 @@ How:
   it wrote; an executed page can change without a new generation), the
   templates, the ``autosummary_*`` and ``autodoc_*`` settings, and the source of
   the documented packages (``public_names_packages``) and of those the pages
-  import (``execution_cache.watched_packages``). Skipping means ``autosummary_generate`` is an
-  empty list while autosummary's ``builder-inited`` handler runs, and ``True``
-  again right after,
-  so the configuration Sphinx saves is the one ``conf.py`` set. The inputs are
-  recorded when the build finishes: the sources found then are the ones the next
-  build's autosummary will scan.
+  import (``execution_cache.watched_packages``). Skipping means
+  ``autosummary_generate`` is an empty list while autosummary's
+  ``builder-inited`` handler runs, and ``True`` again right after, so the
+  configuration Sphinx saves is the one ``conf.py`` set. The inputs are recorded
+  when the build finishes: the sources found then are the ones the next build's
+  autosummary will scan.
 
 A changed source file, an upgraded distribution or a changed setting gives a
 new fingerprint, so the package is imported and everything is computed again.
